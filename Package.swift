@@ -1,0 +1,128 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictConcurrency: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "swiftcorn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Swiftcorn", targets: ["Swiftcorn"]),
+        .executable(name: "swiftcorn", targets: ["swiftcorn"]),
+        .executable(name: "swiftcorn-logs", targets: ["swiftcorn-logs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CSwiftcornSystem"),
+        .target(
+            name: "SwiftcornSystem",
+            dependencies: ["CSwiftcornSystem"],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "SwiftcornHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "SwiftcornConfig",
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "SwiftcornArbiter",
+            dependencies: [
+                "SwiftcornSystem",
+                "SwiftcornConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "SwiftcornWorker",
+            dependencies: [
+                "SwiftcornSystem",
+                "SwiftcornConfig",
+                "SwiftcornHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "Swiftcorn",
+            dependencies: [
+                "SwiftcornSystem",
+                "SwiftcornArbiter",
+                "SwiftcornConfig",
+                "SwiftcornHTTP",
+                "SwiftcornWorker",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "swiftcorn",
+            dependencies: [
+                "Swiftcorn",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(name: "swiftcorn-logs", swiftSettings: strictConcurrency),
+        .target(
+            name: "SwiftcornTestKit",
+            dependencies: ["CSwiftcornSystem"],
+            path: "Tests/SwiftcornTestKit",
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornConfigTests",
+            dependencies: ["SwiftcornConfig"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornArbiterTests",
+            dependencies: ["SwiftcornArbiter"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornWorkerTests",
+            dependencies: [
+                "SwiftcornWorker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "StaticFilesTests",
+            dependencies: [
+                "swiftcorn",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SwiftcornTestKit"],
+            swiftSettings: strictConcurrency
+        ),
+    ]
+)

@@ -1,0 +1,46 @@
+#ifndef C_SWIFTCORN_SYSTEM_H
+#define C_SWIFTCORN_SYSTEM_H
+
+// Linux interfaces that Swift's Glibc module does not import: signalfd, closefrom
+// file actions for posix_spawn and prctl. Thin wrappers only; policy lives in Swift.
+
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/// Opens a close-on-exec, blocking signalfd for `mask`; -1 and errno on failure.
+int cswiftcorn_signalfd(const sigset_t *mask);
+
+/// Reads one signal from a signalfd: the signal number, or -1 and errno; `pid` receives the sender.
+int cswiftcorn_signalfd_read(int fd, pid_t *pid);
+
+/// Adds a file action closing every descriptor from `lowfd` up in the spawned child.
+int cswiftcorn_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd);
+
+/// Asks the kernel to send `signal` to this process when its parent dies.
+int cswiftcorn_set_parent_death_signal(int signal);
+
+/// The environment of this process, for posix_spawn.
+char **cswiftcorn_environ(void);
+
+/// Creates a close-on-exec epoll instance.
+int cswiftcorn_epoll_create(void);
+
+/// Watches `fd` for readability; with `exclusive`, only one of the processes waiting on the same
+/// socket is woken per event (EPOLLEXCLUSIVE), which spreads accepts across workers without a herd.
+int cswiftcorn_epoll_add(int epfd, int fd, int exclusive);
+
+/// Stops watching `fd`.
+int cswiftcorn_epoll_remove(int epfd, int fd);
+
+/// Waits up to `timeout_ms` for one ready descriptor: the descriptor, 0 on timeout, -1 on error.
+int cswiftcorn_epoll_wait_one(int epfd, int timeout_ms);
+
+/// Accepts a connection as a non-blocking, close-on-exec socket; -1 and errno on failure.
+int cswiftcorn_accept(int fd);
+
+/// Creates a close-on-exec, non-blocking eventfd.
+int cswiftcorn_eventfd(void);
+
+#endif

@@ -1,0 +1,79 @@
+#define _GNU_SOURCE
+#include "CSwiftcornSystem.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int cswiftcorn_signalfd(const sigset_t *mask) {
+    return signalfd(-1, mask, SFD_CLOEXEC);
+}
+
+int cswiftcorn_signalfd_read(int fd, pid_t *pid) {
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do {
+        n = read(fd, &info, sizeof(info));
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(info)) {
+        return -1;
+    }
+    if (pid) {
+        *pid = (pid_t)info.ssi_pid;
+    }
+    return (int)info.ssi_signo;
+}
+
+int cswiftcorn_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
+}
+
+int cswiftcorn_set_parent_death_signal(int signal) {
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0);
+}
+
+char **cswiftcorn_environ(void) {
+    return environ;
+}
+
+int cswiftcorn_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int cswiftcorn_epoll_add(int epfd, int fd, int exclusive) {
+    struct epoll_event event = {0};
+    event.events = EPOLLIN | (exclusive ? EPOLLEXCLUSIVE : 0);
+    event.data.fd = fd;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+}
+
+int cswiftcorn_epoll_remove(int epfd, int fd) {
+    struct epoll_event event = {0};
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event);
+}
+
+int cswiftcorn_epoll_wait_one(int epfd, int timeout_ms) {
+    struct epoll_event event;
+    int ready;
+    do {
+        ready = epoll_wait(epfd, &event, 1, timeout_ms);
+    } while (ready < 0 && errno == EINTR);
+    if (ready <= 0) {
+        return ready;
+    }
+    return event.data.fd;
+}
+
+int cswiftcorn_accept(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int cswiftcorn_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}

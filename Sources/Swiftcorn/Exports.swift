@@ -1,0 +1,6 @@
+// An application imports Swiftcorn alone and gets the vocabulary its responder needs.
+@_exported import HTTPTypes
+@_exported import Logging
+@_exported import NIOCore
+@_exported import SwiftcornConfig
+@_exported import SwiftcornHTTP

@@ -1,0 +1,84 @@
+import SwiftcornArbiter
+import SwiftcornConfig
+import SwiftcornSystem
+import SwiftcornWorker
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entry point of a Swiftcorn server: the same executable is the master and its workers.
+///
+/// ```swift
+/// import Swiftcorn
+///
+/// @main struct App {
+///     static func main() {
+///         Swiftcorn.main(app: Hello())
+///     }
+/// }
+/// ```
+public enum Swiftcorn {
+    /// This release of Swiftcorn.
+    public static let version = "0.1.0"
+
+    /// Parses the command line and runs the master, or, in a spawned worker, serves `app`.
+    public static func main(app: some Responder, arguments: [String] = CommandLine.arguments) -> Never {
+        Self.main(arguments: arguments) { _ in app }
+    }
+
+    /// Parses the command line and runs the master, or, in a spawned worker, serves the
+    /// application `makeApp` builds from the configuration.
+    ///
+    /// `makeApp` runs in each worker, never in the master. When it throws, the worker exits with
+    /// the boot-failure status and the master stops with status 3, as gunicorn does.
+    public static func main(
+        arguments: [String] = CommandLine.arguments,
+        makeApp: (ServerConfiguration) throws -> any Responder
+    ) -> Never {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        if WorkerProcess.isWorker {
+            WorkerProcess.run(makeResponder: makeApp)
+        }
+        let request: CommandLineRequest
+        do {
+            request = try CommandLineOptions.parse(Array(arguments.dropFirst()))
+        } catch {
+            FileOutput.standardError("\(error)\n\nsee '\(Self.programName(arguments)) --help' for the options\n")
+            exit(2)
+        }
+        switch request {
+        case .help:
+            print(CommandLineOptions.usage)
+            exit(0)
+        case .version:
+            print("swiftcorn \(Self.version)")
+            exit(0)
+        case .run(let configuration):
+            let arbiter = Arbiter(
+                configuration: configuration,
+                executablePath: Self.executablePath(arguments),
+                processName: Self.programName(arguments),
+                logger: Logger(label: "swiftcorn.arbiter")
+            )
+            exit(arbiter.run())
+        }
+    }
+
+    /// The running binary, resolved once so workers run exactly what the master runs.
+    private static func executablePath(_ arguments: [String]) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return arguments.first ?? "swiftcorn" }
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func programName(_ arguments: [String]) -> String {
+        let path = arguments.first ?? "swiftcorn"
+        return path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

@@ -1,0 +1,178 @@
+import Logging
+import SwiftcornConfig
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The master process: binds the sockets, keeps the worker slots filled and turns signals into
+/// lifecycle changes.
+///
+/// It runs on the main thread in a `poll` loop over a signalfd. Every call it makes is
+/// non-blocking (`waitpid` with `WNOHANG`, `kill`, `posix_spawn`), so no single worker can stall it.
+public struct Arbiter {
+    private let configuration: ServerConfiguration
+    private let executablePath: String
+    private let processName: String
+    private let logger: Logger
+
+    /// The signals the master handles.
+    static let handledSignals: [Int32] = [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
+
+    /// Creates a master for `configuration` that spawns `executablePath` as its workers.
+    public init(configuration: ServerConfiguration, executablePath: String, processName: String, logger: Logger) {
+        self.configuration = configuration
+        self.executablePath = executablePath
+        self.processName = processName
+        self.logger = logger
+    }
+
+    /// Runs until the master is stopped; returns the process exit status.
+    ///
+    /// Must be called before the process starts any other thread, so that every thread inherits
+    /// the blocked signal mask the signalfd depends on.
+    public func run() -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let signals: SignalDescriptor
+        do {
+            signals = try SignalDescriptor(signals: Self.handledSignals)
+        } catch {
+            self.logger.critical("cannot set up signal handling", metadata: ["error": "\(error)"])
+            return 1
+        }
+        var sockets: [ListeningSocket] = []
+        for address in self.configuration.binds {
+            do {
+                sockets.append(try ListeningSocket.bind(address, backlog: self.configuration.backlog))
+                self.logger.info("listening", metadata: ["address": "\(address)"])
+            } catch {
+                self.logger.critical("cannot listen", metadata: ["address": "\(address)", "error": "\(error)"])
+                for socket in sockets { socket.closeAndUnlink() }
+                return 1
+            }
+        }
+        defer {
+            for socket in sockets { socket.closeAndUnlink() }
+        }
+
+        let spawner = WorkerSpawner(
+            executablePath: self.executablePath,
+            sockets: sockets,
+            configurationJSON: ConfigurationCoding.encode(self.configuration),
+            processName: self.processName
+        )
+        var supervisor = WorkerSupervisor(workers: self.configuration.workers, gracefulTimeout: self.configuration.gracefulTimeout)
+        self.logger.info(
+            "master started",
+            metadata: ["pid": "\(getpid())", "workers": "\(self.configuration.workers)"]
+        )
+        var pending = supervisor.start()
+        while true {
+            if let code = self.perform(&pending, supervisor: &supervisor, spawner: spawner) {
+                return code
+            }
+            let signal = signals.wait(timeoutMilliseconds: Self.pollTimeout(until: supervisor.nextDeadline))
+            let now = ContinuousClock.now
+            switch signal {
+            case SIGTERM, SIGINT:
+                self.logger.info("graceful stop requested", metadata: ["signal": "\(ProcessExitStatus.signalName(signal!))"])
+                pending += supervisor.stopRequested(graceful: true, now: now)
+            case SIGQUIT:
+                self.logger.info("fast stop requested", metadata: ["signal": "SIGQUIT"])
+                pending += supervisor.stopRequested(graceful: false, now: now)
+            case .some(let other) where other != SIGCHLD:
+                self.logger.warning("signal not handled yet", metadata: ["signal": "\(ProcessExitStatus.signalName(other))"])
+            default:
+                break
+            }
+            // Standard signals coalesce, so every wake-up reaps every child that has ended.
+            pending += self.reap(&supervisor, now: now)
+            pending += supervisor.tick(now: now)
+        }
+    }
+
+    private func perform(
+        _ actions: inout [WorkerSupervisor.Action],
+        supervisor: inout WorkerSupervisor,
+        spawner: WorkerSpawner
+    ) -> Int32? {
+        while !actions.isEmpty {
+            let action = actions.removeFirst()
+            switch action {
+            case .spawn(let index):
+                let now = ContinuousClock.now
+                do {
+                    let pid = try spawner.spawn(index: index)
+                    self.logger.info("worker started", metadata: ["worker": "\(index)", "pid": "\(pid)"])
+                    actions += supervisor.workerSpawned(index: index, pid: pid, now: now)
+                } catch {
+                    self.logger.error("cannot start worker", metadata: ["worker": "\(index)", "error": "\(error)"])
+                    actions += supervisor.spawnFailed(index: index, now: now)
+                }
+            case .signal(let pid, let signal):
+                kill(pid, signal)
+            case .report(let exit):
+                self.report(exit)
+            case .exit(let code):
+                self.logger.info("master stopped", metadata: ["exit_status": "\(code)"])
+                return code
+            }
+        }
+        return nil
+    }
+
+    private func reap(_ supervisor: inout WorkerSupervisor, now: ContinuousClock.Instant) -> [WorkerSupervisor.Action] {
+        var actions: [WorkerSupervisor.Action] = []
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            guard pid > 0 else { break }
+            actions += supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
+        }
+        return actions
+    }
+
+    private func report(_ exit: WorkerSupervisor.WorkerExit) {
+        var metadata: Logger.Metadata = [
+            "worker": "\(exit.index)",
+            "pid": "\(exit.pid)",
+            "reason": "\(exit.reason.rawValue)",
+            "status": "\(exit.status)",
+            "lifetime_s": "\(exit.lifetime.seconds)",
+        ]
+        if let delay = exit.respawnDelay {
+            metadata["respawn_in_s"] = "\(delay.seconds)"
+        }
+        switch exit.reason {
+        case .shutdown, .maxRequests, .reload, .scaleDown:
+            self.logger.info("worker exited", metadata: metadata)
+        case .bootFailure:
+            self.logger.critical("worker failed to boot; stopping", metadata: metadata)
+        case .crash, .timeout:
+            self.logger.error("worker exited", metadata: metadata)
+        }
+    }
+
+    /// Milliseconds until `deadline`, at most one second so the loop keeps checking in.
+    static func pollTimeout(until deadline: ContinuousClock.Instant?) -> Int32 {
+        guard let deadline else { return 1000 }
+        let remaining = deadline - .now
+        guard remaining > .zero else { return 0 }
+        return Int32(min(1000, remaining.milliseconds + 1))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = self.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Seconds as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,89 @@
+import CSwiftcornSystem
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts worker processes by re-executing this binary with `posix_spawn`.
+///
+/// Never `fork` without `exec`: forking a multithreaded Swift process is undefined behaviour.
+/// The child gets the listening sockets at fds 3…, nothing else beyond stdio, default signal
+/// dispositions and an empty signal mask (the master blocks the signals it reads from a signalfd).
+struct WorkerSpawner {
+    /// The binary to execute.
+    let executablePath: String
+    /// The sockets, in the order workers receive them at fds 3….
+    let sockets: [ListeningSocket]
+    /// Serialized configuration handed to each worker.
+    let configurationJSON: String
+    /// Name shown by `ps`, e.g. `swiftcorn`.
+    let processName: String
+
+    /// Spawns the worker for slot `index`; returns its pid.
+    func spawn(index: Int) throws(SystemCallError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (offset, socket) in self.sockets.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
+        }
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(3 + self.sockets.count))
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let arguments = ["\(self.processName): worker \(index)"]
+        let environment = self.environment(index: index)
+        var pid: pid_t = 0
+        let result = CStringArray.with(arguments) { argv in
+            CStringArray.with(environment) { envp in
+                posix_spawn(&pid, self.executablePath, &actions, &attributes, argv, envp)
+            }
+        }
+        guard result == 0 else { throw SystemCallError("posix_spawn", subject: self.executablePath, errno: result) }
+        return pid
+    }
+
+    /// The master's environment without anything addressed to the master alone, plus the worker's.
+    private func environment(index: Int) -> [String] {
+        let masterOnly = [
+            "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
+            "SWIFTCORN_",
+        ]
+        var environment: [String] = []
+        var entry = cswiftcorn_environ()
+        while let pointer = entry?.pointee {
+            let variable = String(cString: pointer)
+            if !masterOnly.contains(where: { variable.hasPrefix($0) }) {
+                environment.append(variable)
+            }
+            entry = entry?.advanced(by: 1)
+        }
+        environment.append("\(WorkerEnvironment.listenFDs)=\(self.sockets.count)")
+        environment.append("\(WorkerEnvironment.workerIndex)=\(index)")
+        environment.append("\(WorkerEnvironment.masterPID)=\(getpid())")
+        environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
+        return environment
+    }
+}
+
+/// A NULL-terminated `char *[]` for the lifetime of a closure.
+enum CStringArray {
+    static func with<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Result) -> Result {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer {
+            for pointer in pointers { free(pointer) }
+        }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

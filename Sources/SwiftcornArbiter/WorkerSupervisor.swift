@@ -1,0 +1,211 @@
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The master's bookkeeping of worker slots, as a state machine.
+///
+/// It performs nothing itself: each event returns the ``Action``s the ``Arbiter`` must carry out,
+/// which keeps every supervision rule testable without processes.
+struct WorkerSupervisor {
+    /// What the arbiter must do next.
+    enum Action: Equatable {
+        /// Start the worker of slot `index`.
+        case spawn(index: Int)
+        /// Send `signal` to `pid`.
+        case signal(pid: pid_t, signal: Int32)
+        /// Report a worker's end.
+        case report(WorkerExit)
+        /// Stop the master with this exit status.
+        case exit(code: Int32)
+    }
+
+    /// A worker's end, for logs and metrics.
+    struct WorkerExit: Equatable {
+        let index: Int
+        let pid: pid_t
+        let status: ProcessExitStatus
+        let reason: WorkerExitReason
+        let lifetime: Duration
+        /// When the slot will be filled again, if it will.
+        let respawnDelay: Duration?
+    }
+
+    private enum SlotState {
+        case running(pid: pid_t, startedAt: ContinuousClock.Instant)
+        case waiting(respawnAt: ContinuousClock.Instant)
+        case empty
+    }
+
+    private struct Slot {
+        var state: SlotState
+        var fastFailures = 0
+    }
+
+    private enum Phase {
+        case running
+        case stopping(graceful: Bool, killAt: ContinuousClock.Instant, exitCode: Int32)
+        case stopped
+    }
+
+    /// A worker that dies sooner than this after starting counts as failing fast and backs off.
+    static let fastFailureWindow: Duration = .seconds(5)
+    /// Longest pause between respawns of a slot that keeps failing.
+    static let maximumBackoff: Duration = .seconds(10)
+    /// How long workers get to exit after a fast stop before they are killed.
+    static let fastStopGrace: Duration = .seconds(1)
+
+    private var slots: [Slot]
+    private var phase: Phase = .running
+    private let gracefulTimeout: Duration
+
+    /// Creates a supervisor for `workers` slots.
+    init(workers: Int, gracefulTimeout: Duration) {
+        self.slots = Array(repeating: Slot(state: .empty), count: workers)
+        self.gracefulTimeout = gracefulTimeout
+    }
+
+    /// Pids of the live workers, by slot index.
+    var runningWorkers: [(index: Int, pid: pid_t)] {
+        self.slots.enumerated().compactMap { offset, slot in
+            if case .running(let pid, _) = slot.state { return (offset + 1, pid) }
+            return nil
+        }
+    }
+
+    /// Fills every slot.
+    mutating func start() -> [Action] {
+        (1...self.slots.count).map { .spawn(index: $0) }
+    }
+
+    /// The worker of `index` was started as `pid`.
+    mutating func workerSpawned(index: Int, pid: pid_t, now: ContinuousClock.Instant) -> [Action] {
+        if case .running = self.phase {
+            self.slots[index - 1].state = .running(pid: pid, startedAt: now)
+            return []
+        }
+        // A stop arrived while it was being spawned: it must not outlive the master.
+        self.slots[index - 1].state = .running(pid: pid, startedAt: now)
+        return [.signal(pid: pid, signal: SIGQUIT)]
+    }
+
+    /// The worker of `index` could not be started; the slot is retried with backoff.
+    mutating func spawnFailed(index: Int, now: ContinuousClock.Instant) -> [Action] {
+        self.slots[index - 1].fastFailures += 1
+        self.slots[index - 1].state = .waiting(respawnAt: now + self.backoff(failures: self.slots[index - 1].fastFailures))
+        return []
+    }
+
+    /// A child was reaped.
+    mutating func childExited(pid: pid_t, status: ProcessExitStatus, now: ContinuousClock.Instant) -> [Action] {
+        guard let offset = self.slots.firstIndex(where: { if case .running(pid, _) = $0.state { true } else { false } }),
+            case .running(_, let startedAt) = self.slots[offset].state
+        else { return [] }
+        let index = offset + 1
+        let lifetime = now - startedAt
+        var actions: [Action] = []
+        switch self.phase {
+        case .stopping, .stopped:
+            self.slots[offset].state = .empty
+            actions.append(.report(WorkerExit(index: index, pid: pid, status: status, reason: .shutdown, lifetime: lifetime, respawnDelay: nil)))
+            actions += self.exitIfAllStopped()
+        case .running:
+            if status == .exited(WorkerEnvironment.bootFailureExitCode) {
+                self.slots[offset].state = .empty
+                actions.append(
+                    .report(WorkerExit(index: index, pid: pid, status: status, reason: .bootFailure, lifetime: lifetime, respawnDelay: nil))
+                )
+                actions += self.stop(graceful: false, now: now, exitCode: WorkerEnvironment.bootFailureExitCode)
+            } else {
+                if lifetime < Self.fastFailureWindow {
+                    self.slots[offset].fastFailures += 1
+                } else {
+                    self.slots[offset].fastFailures = 0
+                }
+                let delay = self.backoff(failures: self.slots[offset].fastFailures)
+                actions.append(.report(WorkerExit(index: index, pid: pid, status: status, reason: .crash, lifetime: lifetime, respawnDelay: delay)))
+                if delay == .zero {
+                    self.slots[offset].state = .empty
+                    actions.append(.spawn(index: index))
+                } else {
+                    self.slots[offset].state = .waiting(respawnAt: now + delay)
+                }
+            }
+        }
+        return actions
+    }
+
+    /// TERM or INT (graceful) or QUIT (fast) reached the master.
+    mutating func stopRequested(graceful: Bool, now: ContinuousClock.Instant) -> [Action] {
+        switch self.phase {
+        case .running:
+            return self.stop(graceful: graceful, now: now, exitCode: 0)
+        case .stopping(true, _, let exitCode) where !graceful:
+            return self.stop(graceful: false, now: now, exitCode: exitCode)
+        case .stopping, .stopped:
+            return []
+        }
+    }
+
+    /// Time has passed: respawn slots whose backoff ended, kill workers that outlived a stop.
+    mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        switch self.phase {
+        case .running:
+            var actions: [Action] = []
+            for offset in self.slots.indices {
+                if case .waiting(let respawnAt) = self.slots[offset].state, respawnAt <= now {
+                    self.slots[offset].state = .empty
+                    actions.append(.spawn(index: offset + 1))
+                }
+            }
+            return actions
+        case .stopping(let graceful, let killAt, let exitCode) where killAt <= now:
+            // Push the deadline out so SIGKILL is not repeated on every tick while reaping.
+            self.phase = .stopping(graceful: graceful, killAt: now + .seconds(3600), exitCode: exitCode)
+            return self.runningWorkers.map { .signal(pid: $0.pid, signal: SIGKILL) }
+        case .stopping, .stopped:
+            return []
+        }
+    }
+
+    /// The next moment ``tick(now:)`` has something to do, if any.
+    var nextDeadline: ContinuousClock.Instant? {
+        switch self.phase {
+        case .running:
+            return self.slots.compactMap { slot in
+                if case .waiting(let respawnAt) = slot.state { return respawnAt }
+                return nil
+            }.min()
+        case .stopping(_, let killAt, _):
+            return killAt
+        case .stopped:
+            return nil
+        }
+    }
+
+    private mutating func stop(graceful: Bool, now: ContinuousClock.Instant, exitCode: Int32) -> [Action] {
+        let grace = graceful ? self.gracefulTimeout : Self.fastStopGrace
+        self.phase = .stopping(graceful: graceful, killAt: now + grace, exitCode: exitCode)
+        for offset in self.slots.indices {
+            if case .waiting = self.slots[offset].state {
+                self.slots[offset].state = .empty
+            }
+        }
+        let signal = graceful ? SIGTERM : SIGQUIT
+        return self.runningWorkers.map { .signal(pid: $0.pid, signal: signal) } + self.exitIfAllStopped()
+    }
+
+    private mutating func exitIfAllStopped() -> [Action] {
+        guard case .stopping(_, _, let exitCode) = self.phase, self.runningWorkers.isEmpty else { return [] }
+        self.phase = .stopped
+        return [.exit(code: exitCode)]
+    }
+
+    /// No pause for the first fast failure, then 250ms doubling up to ``maximumBackoff``.
+    private func backoff(failures: Int) -> Duration {
+        guard failures > 1 else { return .zero }
+        let exponent = min(failures - 2, 16)
+        return min(.milliseconds(250) * (1 << exponent), Self.maximumBackoff)
+    }
+}

@@ -1,0 +1,78 @@
+/// Parsers for the value forms operators type: durations (`500ms`, `30s`, `5m`) and sizes (`512KiB`, `10MiB`, `1GB`).
+public enum ValueParsing {
+    /// Parses a non-negative duration; a bare number means seconds, as in gunicorn.
+    public static func duration(_ text: String, key: String) throws(ConfigurationError) -> Duration {
+        let (number, unit) = Self.split(text)
+        let scale: Double? =
+            switch unit {
+            case "", "s": 1
+            case "ms": 0.001
+            case "us": 0.000_001
+            case "m": 60
+            case "h": 3600
+            default: nil
+            }
+        guard let scale, let value = Double(number), value >= 0, value.isFinite else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                value: text,
+                expected: "a duration such as 500ms, 30s, 5m or 1h"
+            )
+        }
+        return .nanoseconds(Int64((value * scale * 1e9).rounded()))
+    }
+
+    /// Parses a byte size with an SI (`KB`, `MB`, `GB`) or IEC (`KiB`, `MiB`, `GiB`) suffix.
+    public static func size(_ text: String, key: String) throws(ConfigurationError) -> Int {
+        let (number, unit) = Self.split(text)
+        let scale: Double? =
+            switch unit.lowercased() {
+            case "", "b": 1
+            case "kb", "k": 1_000
+            case "mb", "m": 1_000_000
+            case "gb", "g": 1_000_000_000
+            case "kib": 1_024
+            case "mib": 1_048_576
+            case "gib": 1_073_741_824
+            default: nil
+            }
+        guard let scale, let value = Double(number), value >= 0, value * scale < 9e18 else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                value: text,
+                expected: "a size such as 8192, 512KiB, 10MiB or 1GB"
+            )
+        }
+        return Int((value * scale).rounded())
+    }
+
+    /// Parses an integer within `range`.
+    public static func integer(_ text: String, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                value: text,
+                expected: "an integer in \(range.lowerBound)...\(range.upperBound)"
+            )
+        }
+        return value
+    }
+
+    private static func split(_ text: String) -> (Substring, Substring) {
+        let trimmed = Substring(text).trimmingSpaces()
+        let index = trimmed.firstIndex { !($0.isNumber || $0 == ".") } ?? trimmed.endIndex
+        return (trimmed[..<index], trimmed[index...].trimmingSpaces())
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var trimmed = self
+        while trimmed.first == " " { trimmed.removeFirst() }
+        while trimmed.last == " " { trimmed.removeLast() }
+        return trimmed
+    }
+}

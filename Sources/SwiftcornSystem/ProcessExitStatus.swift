@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a child process ended, decoded from a `waitpid` status.
+public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
+    /// It called `exit` with this code.
+    case exited(Int32)
+    /// A signal killed it.
+    case signaled(Int32)
+
+    /// Decodes a raw `waitpid` status.
+    public init(waitStatus status: Int32) {
+        if status & 0x7f == 0 {
+            self = .exited((status >> 8) & 0xff)
+        } else {
+            self = .signaled(status & 0x7f)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .exited(let code):
+            "exit status \(code)"
+        case .signaled(let signal):
+            "signal \(signal) (\(Self.signalName(signal)))"
+        }
+    }
+
+    /// The conventional name of `signal`, such as `SIGKILL`.
+    public static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGHUP: "SIGHUP"
+        case SIGINT: "SIGINT"
+        case SIGQUIT: "SIGQUIT"
+        case SIGILL: "SIGILL"
+        case SIGTRAP: "SIGTRAP"
+        case SIGABRT: "SIGABRT"
+        case SIGBUS: "SIGBUS"
+        case SIGFPE: "SIGFPE"
+        case SIGKILL: "SIGKILL"
+        case SIGSEGV: "SIGSEGV"
+        case SIGPIPE: "SIGPIPE"
+        case SIGTERM: "SIGTERM"
+        case SIGUSR1: "SIGUSR1"
+        case SIGUSR2: "SIGUSR2"
+        default: "signal \(signal)"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import CSwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Signals delivered through a file descriptor instead of an asynchronous handler.
+///
+/// The signals are blocked in the calling thread, so this must be created before the process
+/// starts other threads, which inherit the mask; then no thread is ever interrupted by them and
+/// the owner reads them one at a time, in order, where it chooses.
+public struct SignalDescriptor: ~Copyable {
+    /// The signalfd; readable when a signal is pending.
+    public let fileDescriptor: Int32
+
+    /// Blocks `signals` for this thread and the threads it will start, and opens a signalfd for them.
+    public init(signals: [Int32]) throws(SystemCallError) {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in signals {
+            sigaddset(&mask, signal)
+        }
+        guard pthread_sigmask(SIG_BLOCK, &mask, nil) == 0 else { throw SystemCallError("pthread_sigmask") }
+        let fd = cswiftcorn_signalfd(&mask)
+        guard fd >= 0 else { throw SystemCallError("signalfd") }
+        self.fileDescriptor = fd
+    }
+
+    /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal; `nil` when none arrived.
+    public func wait(timeoutMilliseconds: Int32) -> Int32? {
+        var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, timeoutMilliseconds)
+        guard ready > 0 else { return nil }
+        return self.read()
+    }
+
+    /// Reads one pending signal, blocking until there is one.
+    public func read() -> Int32? {
+        let signal = cswiftcorn_signalfd_read(self.fileDescriptor, nil)
+        return signal > 0 ? signal : nil
+    }
+
+    deinit {
+        close(self.fileDescriptor)
+    }
+}

@@ -1,0 +1,13 @@
+/// The names of the environment variables a master uses to hand things to its workers.
+public enum WorkerEnvironment {
+    /// Number of listening sockets at fds 3…, as systemd's `LISTEN_FDS`.
+    public static let listenFDs = "SWIFTCORN_LISTEN_FDS"
+    /// The worker's index, 1…N; its presence makes the process a worker.
+    public static let workerIndex = "SWIFTCORN_WORKER_INDEX"
+    /// The resolved configuration, as JSON.
+    public static let configuration = "SWIFTCORN_WORKER_CONFIG"
+    /// The master's pid, so a worker notices when it is orphaned.
+    public static let masterPID = "SWIFTCORN_MASTER_PID"
+    /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.
+    public static let bootFailureExitCode: Int32 = 3
+}

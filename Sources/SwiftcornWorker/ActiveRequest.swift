@@ -1,0 +1,28 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import SwiftcornHTTP
+
+/// What a connection knows about the request it is serving.
+struct ActiveRequest {
+    /// Feeds the body to the application; `nil` when there is no body or the application stopped reading.
+    var bodySource: RequestBody.Producer.Source?
+    /// Whether the request's `end` has arrived.
+    var requestEnded = false
+    /// Whether the response head has been written.
+    var responseStarted = false
+    /// Whether the whole response has been written.
+    var responseEnded = false
+    /// Body bytes received so far.
+    var bodyBytes = 0
+    /// The client and the server agree to keep the connection open afterwards.
+    var keepAlive: Bool
+    /// A HEAD request: the response carries no body.
+    let isHead: Bool
+    /// HTTP/1.0 clients cannot receive chunked bodies.
+    let isHTTP10: Bool
+    /// The request asked for `100 Continue` and has not received it.
+    var expectsContinue: Bool
+    /// Matches ``HTTPConnectionHandler/generation`` while this request is current.
+    let generation: Int
+}

@@ -1,0 +1,87 @@
+import NIOCore
+import Synchronization
+
+/// The open connections of a worker, across its event loops: enforces `worker_connections` and
+/// lets a draining worker reach every connection and know when the last one closed.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        /// Accepted connections, including those still being set up.
+        var reserved = 0
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var onCapacity: (@Sendable () -> Void)?
+        var onEmpty: (@Sendable () -> Void)?
+    }
+
+    /// The most connections open at once.
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Number of open connections.
+    var count: Int {
+        self.state.withLock { $0.reserved }
+    }
+
+    /// Whether another connection may be accepted.
+    var hasCapacity: Bool {
+        self.state.withLock { $0.reserved < self.limit }
+    }
+
+    /// Calls `callback` whenever a connection closes while the worker was at its limit.
+    func onCapacity(_ callback: @escaping @Sendable () -> Void) {
+        self.state.withLock { $0.onCapacity = callback }
+    }
+
+    /// Takes a place for a connection about to be accepted; false at the limit.
+    func tryReserve() -> Bool {
+        self.state.withLock { state in
+            guard state.reserved < self.limit else { return false }
+            state.reserved += 1
+            return true
+        }
+    }
+
+    /// Gives back a place whose connection never came to be.
+    func release() {
+        self.connectionEnded(id: nil)
+    }
+
+    /// Records `channel`, which holds a reserved place, until it closes.
+    func register(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        self.state.withLock { $0.channels[id] = channel }
+        channel.closeFuture.whenComplete { _ in
+            self.connectionEnded(id: id)
+        }
+    }
+
+    /// Sends `event` to every connection and calls `onEmpty` once none is left open.
+    func drain(event: WorkerDrainEvent, onEmpty: @escaping @Sendable () -> Void) {
+        let channels = self.state.withLock { state -> [any Channel]? in
+            if state.reserved == 0 { return nil }
+            state.onEmpty = onEmpty
+            return Array(state.channels.values)
+        }
+        guard let channels else {
+            onEmpty()
+            return
+        }
+        for channel in channels {
+            channel.pipeline.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private func connectionEnded(id: ObjectIdentifier?) {
+        let (onCapacity, onEmpty) = self.state.withLock { state -> ((@Sendable () -> Void)?, (@Sendable () -> Void)?) in
+            let wasFull = state.reserved >= self.limit
+            state.reserved -= 1
+            if let id { state.channels[id] = nil }
+            return (wasFull ? state.onCapacity : nil, state.reserved == 0 ? state.onEmpty : nil)
+        }
+        onCapacity?()
+        onEmpty?()
+    }
+}

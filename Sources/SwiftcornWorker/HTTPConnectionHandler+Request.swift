@@ -1,0 +1,197 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwiftcornHTTP
+
+extension HTTPConnectionHandler {
+    /// Handles a part of the active request, or the head of a new one.
+    func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head(let head):
+            self.receiveHead(head, context: context)
+        case .body(let buffer):
+            self.receiveBody(buffer, context: context)
+        case .end:
+            self.receiveEnd(context: context)
+        }
+    }
+
+    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        self.timer.disarm()
+        guard self.active == nil, !self.closeWhenIdle || self.servedRequests == 0 else {
+            // Draining: a request that arrives now is not started; the client retries elsewhere.
+            context.close(promise: nil)
+            return
+        }
+        if let status = RequestHeadValidation.refusal(for: head, settings: self.settings) {
+            self.refuse(status, context: context)
+            return
+        }
+        guard let request = Self.makeRequest(head) else {
+            self.refuse(.badRequest, context: context)
+            return
+        }
+        let contentLength = head.headers.first(name: "content-length").flatMap { Int($0) }
+        let isChunked = head.headers.contains(name: "transfer-encoding")
+        if let contentLength, contentLength > self.settings.maxBodySize {
+            self.refuse(.contentTooLarge, context: context)
+            return
+        }
+        var expectsContinue = false
+        if let expectation = head.headers.first(name: "expect") {
+            guard expectation.lowercased() == "100-continue" else {
+                self.refuse(.expectationFailed, context: context)
+                return
+            }
+            expectsContinue = head.version.minor >= 1
+        }
+        self.generation &+= 1
+        var active = ActiveRequest(
+            keepAlive: head.isKeepAlive && !self.closeWhenIdle,
+            isHead: head.method == .HEAD,
+            isHTTP10: head.version.minor == 0,
+            expectsContinue: expectsContinue,
+            generation: self.generation
+        )
+        var body = RequestBody.empty
+        if isChunked || (contentLength ?? 0) > 0 {
+            let stream = RequestBody.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
+                // A safety net: every path that drops a request finishes its source explicitly.
+                finishOnDeinit: true,
+                delegate: self.makeBodyDemand(context: context, generation: self.generation)
+            )
+            active.bodySource = stream.source
+            body = RequestBody(producer: stream.sequence)
+            if expectsContinue {
+                self.sendContinue(context: context)
+                active.expectsContinue = false
+            }
+        } else {
+            active.expectsContinue = false
+        }
+        self.active = active
+        self.dispatch(Request(head: request, body: body), context: context)
+    }
+
+    private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard var active = self.active else { return }
+        active.bodyBytes += buffer.readableBytes
+        if active.bodyBytes > self.settings.maxBodySize {
+            // Chunked bodies have no declared length: the limit can only be seen here.
+            active.bodySource?.finish(HTTPError(.contentTooLarge))
+            active.bodySource = nil
+            active.keepAlive = false
+            self.active = active
+            if !active.responseStarted {
+                self.refuse(.contentTooLarge, context: context)
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
+        self.active = active
+        guard let source = active.bodySource else { return }
+        switch source.yield(buffer) {
+        case .produceMore:
+            break
+        case .stopProducing:
+            self.bodyBackpressure = true
+        case .dropped:
+            self.active?.bodySource = nil
+            self.bodyBackpressure = false
+        }
+    }
+
+    private func receiveEnd(context: ChannelHandlerContext) {
+        guard var active = self.active else { return }
+        active.requestEnded = true
+        active.bodySource?.finish()
+        active.bodySource = nil
+        self.bodyBackpressure = false
+        self.active = active
+        if active.responseEnded {
+            self.requestCompleted(context: context)
+        }
+    }
+
+    /// The active request is fully read and answered: move on to the next one or close.
+    func requestCompleted(context: ChannelHandlerContext) {
+        guard let active = self.active else { return }
+        self.active = nil
+        self.servedRequests += 1
+        if !active.keepAlive || self.closeWhenIdle {
+            context.close(promise: nil)
+            return
+        }
+        self.processQueuedParts(context: context)
+        if self.active == nil && self.queued.isEmpty {
+            self.armIdleTimer(firstRequest: false)
+        }
+        self.resumeReadsIfPossible()
+    }
+
+    /// Feeds queued parts of pipelined requests until one needs its response before going on.
+    func processQueuedParts(context: ChannelHandlerContext) {
+        while !self.queued.isEmpty, self.active?.requestEnded != true, !self.isClosed {
+            self.process(self.queued.removeFirst(), context: context)
+        }
+    }
+
+    /// Answers `status` and closes: used for requests the server refuses before the application sees them.
+    func refuse(_ status: HTTPResponse.Status, context: ChannelHandlerContext) {
+        self.closeWhenIdle = true
+        self.timer.cancel()
+        let response = ResponseHeadEncoder.errorResponse(status, date: HTTPDateCache.current.value, allocator: context.channel.allocator)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(self.wrapOutboundOut(response)).whenComplete { _ in
+            loopBoundContext.value.close(mode: .output, promise: nil)
+        }
+        // Unread bytes in the socket would turn the close into a reset that can destroy the
+        // response before the client reads it; half-close and let the client close.
+        self.active?.bodySource?.finish(HTTPError(status))
+        self.active = nil
+        self.queued.removeAll()
+        self.timer.arm(deadline: .now() + .seconds(2), on: context.eventLoop) { [weak self] in
+            self?.context?.close(promise: nil)
+        }
+    }
+
+    private func sendContinue(context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 25)
+        buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+        context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func armIdleTimer(firstRequest: Bool) {
+        guard let context = self.context else { return }
+        let timeout = firstRequest ? self.settings.headerTimeout : self.settings.keepalive
+        self.timer.arm(deadline: .now() + timeout, on: context.eventLoop) { [weak self] in
+            self?.idleTimerFired(firstRequest: firstRequest)
+        }
+    }
+
+    private func idleTimerFired(firstRequest: Bool) {
+        guard let context = self.context, self.active == nil else { return }
+        if firstRequest {
+            // A client that opened a connection and never completed a head: slow-loris or idle.
+            self.refuse(.requestTimeout, context: context)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    static func makeRequest(_ head: HTTPRequestHead) -> HTTPRequest? {
+        guard let method = HTTPRequest.Method(head.method.rawValue) else { return nil }
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.headers.count)
+        var authority: String?
+        for (name, value) in head.headers {
+            guard let fieldName = HTTPField.Name(name) else { return nil }
+            if fieldName.canonicalName == "host" { authority = value }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        return HTTPRequest(method: method, scheme: nil, authority: authority, path: head.uri, headerFields: fields)
+    }
+}

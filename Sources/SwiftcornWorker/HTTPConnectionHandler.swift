@@ -1,0 +1,146 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwiftcornHTTP
+
+/// Serves one HTTP/1.1 connection: hands each request to the ``Responder`` and writes the
+/// response, in order, with keep-alive, pipelining, limits and timeouts.
+///
+/// One request is active at a time. Parts of pipelined requests that arrive meanwhile wait in a
+/// queue and reading stops until the active response is complete, which bounds memory and keeps
+/// responses in request order.
+///
+/// Event-loop confined: every method runs on the channel's event loop. The responder runs in a
+/// task that comes back to the loop (via ``NIOLoopBound``) to write.
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let responder: any Responder
+    let settings: HTTPServerSettings
+    let logger: Logger
+    let lineGuard: RequestLineGuard
+
+    var context: ChannelHandlerContext?
+    var active: ActiveRequest?
+    var queued = CircularBuffer<HTTPServerRequestPart>()
+    /// A `read` was held back while reads are paused.
+    var heldRead = false
+    /// The body consumer asked to stop producing.
+    var bodyBackpressure = false
+    /// No new request is served: the worker is draining, or the connection is broken.
+    var closeWhenIdle = false
+    var isClosed = false
+    var servedRequests = 0
+    /// Bumped per request, so a late task cannot write into a later request's response.
+    var generation = 0
+    var timer: ConnectionTimer
+    /// The client's IP address, empty for Unix sockets.
+    var remoteAddress = ""
+
+    init(responder: any Responder, settings: HTTPServerSettings, logger: Logger, lineGuard: RequestLineGuard) {
+        self.responder = responder
+        self.settings = settings
+        self.logger = logger
+        self.lineGuard = lineGuard
+        self.timer = ConnectionTimer()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+        if context.channel.isActive {
+            self.armIdleTimer(firstRequest: true)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        self.timer.cancel()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+        self.armIdleTimer(firstRequest: true)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.isClosed = true
+        self.timer.cancel()
+        if let active = self.active {
+            active.bodySource?.finish(ConnectionClosedError())
+        }
+        self.queued.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = self.unwrapInboundIn(data)
+        if case .end = part {
+            self.lineGuard.messageDidEnd()
+        }
+        if self.active?.requestEnded == true || !self.queued.isEmpty {
+            self.queued.append(part)
+            return
+        }
+        self.process(part, context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.readsPaused {
+            self.heldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is WorkerDrainEvent {
+            self.closeWhenIdle = true
+            if self.active == nil && self.queued.isEmpty {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let status: HTTPResponse.Status
+        switch error as? HTTPParserError {
+        case .headerOverflow:
+            status = self.lineGuard.requestLineBytes > self.settings.limitRequestLine ? .uriTooLong : .requestHeaderFieldsTooLarge
+        case .some:
+            status = .badRequest
+        case .none:
+            // Socket errors (reset by peer and the like): nothing to answer.
+            context.close(promise: nil)
+            return
+        }
+        if let active = self.active, active.responseStarted {
+            context.close(promise: nil)
+        } else {
+            self.refuse(status, context: context)
+        }
+    }
+
+    /// Reads stay paused while a pipelined request waits or the body consumer is full.
+    var readsPaused: Bool {
+        !self.queued.isEmpty || self.bodyBackpressure || self.active?.requestEnded == true
+    }
+
+    func resumeReadsIfPossible() {
+        guard self.heldRead, !self.readsPaused, let context = self.context else { return }
+        self.heldRead = false
+        context.read()
+    }
+}
+
+/// The client closed the connection before the request body was complete.
+struct ConnectionClosedError: Error {}
+
+/// Sent to every connection when the worker stops: finish the active request, then close.
+struct WorkerDrainEvent: Sendable {}

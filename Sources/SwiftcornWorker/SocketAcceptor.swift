@@ -1,0 +1,115 @@
+import CSwiftcornSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Accepts connections on the inherited listening sockets, on a thread of its own, and hands
+/// each to the event loops.
+///
+/// Every worker waits on the same sockets and each wake-up accepts a single connection, so a
+/// burst of connections spreads over the workers. All waiting workers wake for a connection and
+/// the losers see `EAGAIN`: `EPOLLEXCLUSIVE` would avoid that herd, but it wakes the most recent
+/// waiter, which piles every connection onto one worker while it keeps up (measured: all of
+/// them). At `worker_connections` the acceptor stops watching the sockets and the kernel's
+/// backlog holds new connections for workers with room. NIO's own server channel is not used
+/// because it asserts that it is the only reader of its socket.
+final class SocketAcceptor: Sendable {
+    /// A listening socket and whether it is TCP (Unix sockets take no TCP options).
+    struct Listener: Sendable {
+        let fileDescriptor: Int32
+        let isTCP: Bool
+    }
+
+    private let listeners: [Listener]
+    private let registry: ConnectionRegistry
+    private let handOff: @Sendable (Int32, Listener) -> Void
+    private let epoll: Int32
+    private let wake: Int32
+    private let stopping = Atomic<Bool>(false)
+
+    init(listeners: [Listener], registry: ConnectionRegistry, handOff: @escaping @Sendable (Int32, Listener) -> Void) {
+        self.listeners = listeners
+        self.registry = registry
+        self.handOff = handOff
+        self.epoll = cswiftcorn_epoll_create()
+        self.wake = cswiftcorn_eventfd()
+        _ = cswiftcorn_epoll_add(self.epoll, self.wake, 0)
+        registry.onCapacity { [wake] in
+            var one: UInt64 = 1
+            _ = Glibc.write(wake, &one, 8)
+        }
+    }
+
+    /// Starts the accepting thread.
+    func start() {
+        let retained = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        pthread_create(
+            &thread,
+            nil,
+            { argument in
+                let acceptor = Unmanaged<SocketAcceptor>.fromOpaque(argument!).takeRetainedValue()
+                acceptor.run()
+                return nil
+            },
+            retained
+        )
+        pthread_detach(thread)
+    }
+
+    /// Stops accepting; the thread closes this worker's copies of the listening sockets and ends.
+    func stop() {
+        self.stopping.store(true, ordering: .releasing)
+        var one: UInt64 = 1
+        _ = Glibc.write(self.wake, &one, 8)
+    }
+
+    private func run() {
+        var watching = false
+        func watch(_ on: Bool) {
+            guard on != watching else { return }
+            watching = on
+            for listener in self.listeners {
+                if on {
+                    _ = cswiftcorn_epoll_add(self.epoll, listener.fileDescriptor, 0)
+                } else {
+                    _ = cswiftcorn_epoll_remove(self.epoll, listener.fileDescriptor)
+                }
+            }
+        }
+        watch(true)
+        while !self.stopping.load(ordering: .acquiring) {
+            let ready = cswiftcorn_epoll_wait_one(self.epoll, -1)
+            if self.stopping.load(ordering: .acquiring) { break }
+            if ready == self.wake {
+                var count: UInt64 = 0
+                _ = Glibc.read(self.wake, &count, 8)
+                watch(self.registry.hasCapacity)
+                continue
+            }
+            guard ready > 0, let listener = self.listeners.first(where: { $0.fileDescriptor == ready }) else { continue }
+            guard self.registry.tryReserve() else {
+                watch(false)
+                // A connection may have closed between the refusal and now; its wake-up is in the eventfd.
+                continue
+            }
+            let connection = cswiftcorn_accept(listener.fileDescriptor)
+            if connection < 0 {
+                let error = errno
+                self.registry.release()
+                if error == EMFILE || error == ENFILE {
+                    // Out of descriptors: back off instead of spinning on a socket that stays readable.
+                    usleep(10_000)
+                }
+                continue
+            }
+            self.handOff(connection, listener)
+        }
+        watch(false)
+        for listener in self.listeners {
+            close(listener.fileDescriptor)
+        }
+    }
+}

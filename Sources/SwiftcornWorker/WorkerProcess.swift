@@ -1,0 +1,137 @@
+import CSwiftcornSystem
+import Logging
+import NIOCore
+import NIOPosix
+import SwiftcornConfig
+import SwiftcornHTTP
+import SwiftcornSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker role: a process the master spawned to serve HTTP on the sockets it inherited.
+///
+/// Signals: TERM drains (stop accepting, finish in-flight requests, close idle connections,
+/// exit 0), QUIT exits at once, INT is ignored (the master decides what a terminal's Ctrl-C
+/// means and tells the workers).
+public enum WorkerProcess {
+    /// Whether this process was spawned as a worker.
+    public static var isWorker: Bool {
+        getenv(WorkerEnvironment.workerIndex) != nil
+    }
+
+    /// Runs the worker role until it is told to stop; never returns.
+    ///
+    /// `makeResponder` builds the application; when it throws, the worker exits with the
+    /// boot-failure status and the master stops.
+    public static func run(makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+        let index = Int(String(cString: getenv(WorkerEnvironment.workerIndex))) ?? 0
+        var logger = Logger(label: "swiftcorn.worker")
+        logger[metadataKey: "worker"] = "\(index)"
+        logger[metadataKey: "pid"] = "\(getpid())"
+
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let signals: SignalDescriptor
+        do {
+            // Before any thread exists: NIO's threads must inherit the blocked mask.
+            signals = try SignalDescriptor(signals: [SIGTERM, SIGQUIT, SIGHUP, SIGUSR1])
+        } catch {
+            logger.critical("cannot set up signal handling", metadata: ["error": "\(error)"])
+            exit(WorkerEnvironment.bootFailureExitCode)
+        }
+        let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
+        _ = cswiftcorn_set_parent_death_signal(SIGTERM)
+        if getppid() != masterPID {
+            exit(0)
+        }
+
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ConfigurationCoding.decode(String(cString: getenv(WorkerEnvironment.configuration) ?? strdup("")))
+        } catch {
+            logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
+            exit(WorkerEnvironment.bootFailureExitCode)
+        }
+        let socketCount = getenv(WorkerEnvironment.listenFDs).flatMap { Int(String(cString: $0)) } ?? 0
+
+        NIOSingletons.groupLoopCountSuggestion = configuration.threads
+        // Responders then run on the worker's event loops: no thread hop between the socket and the app.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+
+        let responder: any Responder
+        do {
+            responder = try makeResponder(configuration)
+        } catch {
+            logger.critical("application failed to start", metadata: ["error": "\(error)"])
+            exit(WorkerEnvironment.bootFailureExitCode)
+        }
+
+        let server: WorkerServer
+        do {
+            server = try WorkerServer.start(
+                group: MultiThreadedEventLoopGroup.singleton,
+                socketCount: socketCount,
+                configuration: configuration,
+                workerIndex: index,
+                responder: responder,
+                logger: logger
+            )
+        } catch {
+            logger.critical("cannot serve on the inherited sockets", metadata: ["error": "\(error)"])
+            exit(WorkerEnvironment.bootFailureExitCode)
+        }
+        logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
+        Self.superviseUntilStopped(server: server, signals: signals, masterPID: masterPID, configuration: configuration, logger: logger)
+    }
+
+    private static func superviseUntilStopped(
+        server: WorkerServer,
+        signals: borrowing SignalDescriptor,
+        masterPID: pid_t,
+        configuration: ServerConfiguration,
+        logger: Logger
+    ) -> Never {
+        let drained = DrainCompletion()
+        var drainDeadline: ContinuousClock.Instant?
+        while true {
+            let signal = signals.wait(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
+            switch signal {
+            case SIGQUIT:
+                exit(0)
+            case SIGTERM where drainDeadline == nil:
+                drainDeadline = .now + configuration.gracefulTimeout
+                server.drain { drained.markDone() }
+            default:
+                break
+            }
+            if drainDeadline == nil && getppid() != masterPID {
+                logger.warning("master is gone; draining")
+                drainDeadline = .now + configuration.gracefulTimeout
+                server.drain { drained.markDone() }
+            }
+            if drained.isDone {
+                exit(0)
+            }
+            if let deadline = drainDeadline, deadline <= .now {
+                logger.warning("graceful timeout reached with connections open", metadata: ["open": "\(server.registry.count)"])
+                exit(0)
+            }
+        }
+    }
+}
+
+/// Set by the event loop that closed the last connection, read by the supervising main thread.
+private final class DrainCompletion: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func markDone() {
+        self.done.store(true, ordering: .releasing)
+    }
+
+    var isDone: Bool {
+        self.done.load(ordering: .acquiring)
+    }
+}

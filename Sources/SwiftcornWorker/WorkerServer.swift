@@ -1,0 +1,98 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SwiftcornConfig
+import SwiftcornHTTP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The HTTP server inside one worker: accepts on the inherited listening sockets and serves
+/// the connections on the worker's event loops.
+final class WorkerServer: Sendable {
+    let registry: ConnectionRegistry
+    private let acceptor: SocketAcceptor
+
+    private init(registry: ConnectionRegistry, acceptor: SocketAcceptor) {
+        self.registry = registry
+        self.acceptor = acceptor
+    }
+
+    /// Starts serving on the listening sockets at fds `3 ..< 3 + socketCount`.
+    static func start(
+        group: MultiThreadedEventLoopGroup,
+        socketCount: Int,
+        configuration: ServerConfiguration,
+        workerIndex: Int,
+        responder: any Responder,
+        logger: Logger
+    ) throws -> WorkerServer {
+        let registry = ConnectionRegistry(limit: configuration.workerConnections)
+        let settings = HTTPServerSettings(configuration: configuration, workerIndex: workerIndex)
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        // NIO enforces one field-size cap for the request line and fields alike; the exact,
+        // separate limits are checked on the decoded head so each gets its own status.
+        limits.maxHeaderFieldSize = max(configuration.limitRequestLine, configuration.limitRequestFieldSize) + 64
+        limits.maxHeaderFieldCount = configuration.limitRequestFields + 1
+        limits.maxHeaderListSize = (configuration.limitRequestFields + 1) * (configuration.limitRequestFieldSize + 4)
+        let decoderLimits = limits
+
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let lineGuard = RequestLineGuard()
+                let sync = channel.pipeline.syncOperations
+                try sync.addHandler(lineGuard)
+                try sync.addHandler(
+                    ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
+                )
+                try sync.addHandler(
+                    HTTPConnectionHandler(responder: responder, settings: settings, logger: logger, lineGuard: lineGuard)
+                )
+            }
+        }
+
+        var listeners: [SocketAcceptor.Listener] = []
+        for offset in 0..<socketCount {
+            let descriptor = Int32(3 + offset)
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let isTCP =
+                withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+                } == 0 && Int32(address.ss_family) != AF_UNIX
+            // Re-issuing listen sets the configured backlog whatever a previous owner asked for.
+            Glibc.listen(descriptor, Int32(clamping: configuration.backlog))
+            listeners.append(SocketAcceptor.Listener(fileDescriptor: descriptor, isTCP: isTCP))
+        }
+
+        let acceptor = SocketAcceptor(listeners: listeners, registry: registry) { connection, listener in
+            // Bootstraps are not Sendable; one per connection costs an allocation, next to an accept.
+            var bootstrap = ClientBootstrap(group: group)
+                .channelOption(.maxMessagesPerRead, value: 16)
+                .channelInitializer(initializer)
+            if listener.isTCP {
+                bootstrap = bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            }
+            bootstrap.withConnectedSocket(connection).whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    registry.register(channel)
+                case .failure(let error):
+                    registry.release()
+                    logger.debug("connection setup failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        acceptor.start()
+        return WorkerServer(registry: registry, acceptor: acceptor)
+    }
+
+    /// Stops accepting, lets every connection finish its request, and calls `completion` when
+    /// the last one closed.
+    func drain(completion: @escaping @Sendable () -> Void) {
+        self.acceptor.stop()
+        self.registry.drain(event: WorkerDrainEvent(), onEmpty: completion)
+    }
+}

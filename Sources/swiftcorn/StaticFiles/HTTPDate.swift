@@ -1,0 +1,140 @@
+/// HTTP dates (RFC 9110 §5.6.7), converted to and from seconds since 1970 by hand.
+///
+/// Written out rather than using `DateFormatter`: formatting runs on every response, must not
+/// depend on locale or time zone settings, and Foundation is not otherwise needed here. The calendar
+/// arithmetic is Howard Hinnant's `days_from_civil` / `civil_from_days` (proleptic Gregorian, UTC).
+enum HTTPDate {
+    /// Abbreviated weekday names, Sunday first, as IMF-fixdate and asctime spell them.
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    /// Full weekday names, Sunday first, as the obsolete RFC 850 format spells them.
+    private static let longWeekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    /// Month names, January first.
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Formats `secondsSince1970` as an IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func format(secondsSince1970: Int64) -> String {
+        let (days, secondOfDay) = Self.floorDivide(secondsSince1970, 86_400)
+        let (year, month, day) = Self.civil(fromDays: days)
+        // 1970-01-01 was a Thursday (index 4); `floorDivide` keeps the remainder non-negative.
+        let weekday = Int(Self.floorDivide(days + 4, 7).remainder)
+        var text = Self.weekdays[weekday]
+        text += ", "
+        text += Self.padded(day, width: 2)
+        text += " "
+        text += Self.months[month - 1]
+        text += " "
+        text += Self.padded(year, width: 4)
+        text += " "
+        text += Self.padded(Int(secondOfDay / 3600), width: 2)
+        text += ":"
+        text += Self.padded(Int(secondOfDay / 60 % 60), width: 2)
+        text += ":"
+        text += Self.padded(Int(secondOfDay % 60), width: 2)
+        text += " GMT"
+        return text
+    }
+
+    /// Parses an HTTP date in any of the three formats recipients must accept; `nil` when invalid.
+    ///
+    /// - IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
+    /// - RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT` (two-digit years 70–99 are 19xx, 00–69 are 20xx)
+    /// - asctime: `Sun Nov  6 08:49:37 1994`
+    ///
+    /// The weekday must be a valid name but is not checked against the date, as RFC 9110 does not
+    /// require it. A leap second (`:60`) is read as the last second of the minute.
+    static func parse(_ text: some StringProtocol) -> Int64? {
+        let tokens = String(text).split(separator: " ", omittingEmptySubsequences: true)
+        switch tokens.count {
+        case 6:  // IMF-fixdate
+            guard tokens[0].hasSuffix(","), Self.weekdays.contains(String(tokens[0].dropLast())),
+                tokens[1].utf8.count == 2, tokens[3].utf8.count == 4, tokens[5] == "GMT",
+                let day = Self.number(tokens[1]), let month = Self.month(tokens[2]), let year = Self.number(tokens[3])
+            else { return nil }
+            return Self.seconds(year: year, month: month, day: day, time: tokens[4])
+        case 4:  // RFC 850
+            let date = tokens[1].split(separator: "-", omittingEmptySubsequences: false)
+            guard tokens[0].hasSuffix(","), Self.longWeekdays.contains(String(tokens[0].dropLast())),
+                date.count == 3, date[0].utf8.count == 2, date[2].utf8.count == 2, tokens[3] == "GMT",
+                let day = Self.number(date[0]), let month = Self.month(date[1]), let shortYear = Self.number(date[2])
+            else { return nil }
+            let year = shortYear < 70 ? 2000 + shortYear : 1900 + shortYear
+            return Self.seconds(year: year, month: month, day: day, time: tokens[2])
+        case 5:  // asctime
+            guard Self.weekdays.contains(String(tokens[0])), tokens[2].utf8.count <= 2, tokens[4].utf8.count == 4,
+                let month = Self.month(tokens[1]), let day = Self.number(tokens[2]), let year = Self.number(tokens[4])
+            else { return nil }
+            return Self.seconds(year: year, month: month, day: day, time: tokens[3])
+        default:
+            return nil
+        }
+    }
+
+    /// Seconds since 1970 for a calendar date and an `HH:MM:SS` time; `nil` when out of range.
+    private static func seconds(year: Int, month: Int, day: Int, time: Substring) -> Int64? {
+        let parts = time.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ $0.utf8.count == 2 }),
+            let hour = Self.number(parts[0]), let minute = Self.number(parts[1]), let second = Self.number(parts[2]),
+            hour < 24, minute < 60, second <= 60,
+            day >= 1, day <= Self.daysInMonth(month, year: year)
+        else { return nil }
+        let days = Self.days(fromCivilYear: year, month: month, day: day)
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+    }
+
+    /// The value of one or more ASCII digits, `nil` for anything else (no sign, no spaces).
+    private static func number(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
+    }
+
+    /// The month number 1…12 of a three-letter English month name (case-sensitive, as specified).
+    private static func month(_ text: Substring) -> Int? {
+        Self.months.firstIndex(of: String(text)).map { $0 + 1 }
+    }
+
+    /// The number of days in `month` of `year`.
+    private static func daysInMonth(_ month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    private static func days(fromCivilYear year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let shiftedMonth = Int64(month > 2 ? month - 3 : month + 9)  // March = 0, so February is last
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01.
+    private static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+
+    /// Quotient rounded towards minus infinity and the matching non-negative remainder.
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let remainder = value % divisor
+        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
+    }
+
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    private static func padded(_ value: some BinaryInteger, width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

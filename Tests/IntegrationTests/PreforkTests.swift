@@ -1,0 +1,133 @@
+import Foundation
+import SwiftcornTestKit
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Prefork master and workers", .serialized)
+struct PreforkTests {
+    @Test func twoWorkersBothServe() throws {
+        let server = try TestServer.start(["-w", "2"])
+        defer { server.stop() }
+        let workers = try server.waitForWorkers(2)
+        let connections = try server.connectionPerWorker(2)
+        #expect(Set(connections.keys.map(\.pid)) == Set(workers))
+        #expect(Set(connections.keys.map(\.index)) == [1, 2])
+    }
+
+    @Test func workersInheritOnlyTheListeningSockets() throws {
+        let server = try TestServer.start(["-w", "1", "-b", "127.0.0.1:\(try FreePort.find())"])
+        defer { server.stop() }
+        let worker = try #require(try server.waitForWorkers(1).first)
+        let descriptors = ProcFS.openDescriptors(of: worker)
+        #expect(descriptors[3]?.hasPrefix("socket:") == true)
+        #expect(descriptors[4]?.hasPrefix("socket:") == true)
+        let masterFiles = Set(ProcFS.openDescriptors(of: server.pid).filter { $0.key > 2 }.values)
+        for (fd, target) in descriptors where fd > 4 {
+            // Whatever else is open was created by the worker itself (epoll, eventfd, signalfd…).
+            #expect(target.hasPrefix("anon_inode:"), "fd \(fd) -> \(target) leaked into the worker")
+            #expect(!masterFiles.contains(target) || target.hasPrefix("anon_inode:"))
+        }
+    }
+
+    @Test func killedWorkerIsReplacedUnderLoad() throws {
+        let server = try TestServer.start(["-w", "2"])
+        defer { server.stop() }
+        let before = try server.waitForWorkers(2)
+        let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(20))
+        Thread.sleep(forTimeInterval: 5)
+        kill(before[0], SIGKILL)
+        // The master reaps and respawns on SIGCHLD: the new process exists within a second.
+        try Poll.until("replacement worker", timeout: .seconds(1), interval: .milliseconds(5)) {
+            let now = server.workerPIDs
+            return now.count == 2 && !now.contains(before[0])
+        }
+        let summary = try load.finish()
+        // Only requests in flight on the killed worker may fail: at most one per connection.
+        #expect(summary.socketErrors + summary.non2xx <= 16, "\(summary.text)")
+        #expect(summary.requests > 1000)
+        #expect(try server.get("/").status == 200)
+        #expect(server.workerPIDs.contains(before[1]))
+    }
+
+    @Test func crashEndpointKillsOnlyItsWorker() throws {
+        let server = try TestServer.start(["-w", "2", "--enable-fault-endpoints"])
+        defer { server.stop() }
+        let connections = try server.connectionPerWorker(2)
+        let victim = try #require(connections.keys.first { $0.index == 1 })
+        let survivor = try #require(connections.keys.first { $0.index == 2 })
+        #expect(throws: (any Error).self) { try connections[victim]!.request("GET", "/fault/crash") }
+        #expect(try connections[survivor]!.request("GET", "/").status == 200)
+        try server.waitForWorkers(2, excluding: [victim.pid])
+        #expect(server.workerPIDs.contains(survivor.pid))
+        for _ in 0..<20 {
+            #expect(try server.get("/").status == 200)
+        }
+        #expect(server.log.contains("reason=crash") || server.log.contains("\"reason\":\"crash\""))
+    }
+
+    @Test func bootFailureStopsTheMasterWithStatus3() throws {
+        let server = try TestServer.start(["-w", "2", "--app", "static", "--root", "/nonexistent/swiftcorn"], waitUntilReady: false)
+        defer { server.stop() }
+        #expect(try server.waitForExit() == 3)
+        #expect(server.log.contains("application failed to start"))
+        #expect(server.log.contains("worker failed to boot"))
+    }
+
+    @Test func termFinishesInFlightRequestThenExits() throws {
+        let server = try TestServer.start(["-w", "1", "--graceful-timeout", "10s"])
+        defer { server.stop() }
+        let connection = try HTTPTestConnection(port: server.port)
+        #expect(try connection.request("GET", "/").status == 200)
+        try connection.send("GET /delay?ms=2000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        // No in-flight counter to poll yet (the metrics work adds /stats): give the worker a
+        // moment to read the request that is already in its socket buffer.
+        Thread.sleep(forTimeInterval: 0.3)
+        server.signal(SIGTERM)
+        let response = try connection.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "slept 2000 ms\n")
+        #expect(response.header("connection") == "close")
+        #expect(try server.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test func termClosesIdleKeepAliveConnections() throws {
+        let server = try TestServer.start(["-w", "1", "--keepalive", "60s"])
+        defer { server.stop() }
+        let connection = try HTTPTestConnection(port: server.port)
+        #expect(try connection.request("GET", "/").status == 200)
+        server.signal(SIGTERM)
+        #expect(connection.isClosedByPeer())
+        #expect(try server.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
+    @Test func quitStopsAtOnce() throws {
+        let server = try TestServer.start(["-w", "2"])
+        defer { server.stop() }
+        let workers = try server.waitForWorkers(2)
+        let connection = try HTTPTestConnection(port: server.port)
+        try connection.send("GET /delay?ms=20000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        server.signal(SIGQUIT)
+        #expect(try server.waitForExit(timeout: .seconds(3)) == 0)
+        try Poll.until("workers gone", timeout: .seconds(3)) { workers.allSatisfy { !ProcFS.isAlive($0) } }
+    }
+
+    @Test func unixSocketAndTwoAddressesAllAnswer() throws {
+        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftcorn-\(getpid())-\(UInt16.random(in: 0...UInt16.max)).sock"
+        ).path
+        let secondPort = try FreePort.find()
+        let server = try TestServer.start(["-w", "1", "-b", "127.0.0.1:\(secondPort)", "-b", "unix:\(socketPath)"])
+        defer { server.stop() }
+        #expect(try server.get("/").text == "Hello")
+        let second = try HTTPTestConnection(port: secondPort)
+        #expect(try second.request("GET", "/").text == "Hello")
+        let unix = try HTTPTestConnection(unixPath: socketPath)
+        #expect(try unix.request("GET", "/").text == "Hello")
+        server.signal(SIGTERM)
+        _ = try server.waitForExit()
+        #expect(!FileManager.default.fileExists(atPath: socketPath))
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+
+@testable import SwiftcornArbiter
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("WorkerSupervisor")
+struct WorkerSupervisorTests {
+    let start = ContinuousClock.now
+
+    @Test func startFillsEverySlot() {
+        var supervisor = WorkerSupervisor(workers: 3, gracefulTimeout: .seconds(30))
+        #expect(supervisor.start() == [.spawn(index: 1), .spawn(index: 2), .spawn(index: 3)])
+    }
+
+    @Test func crashAfterALongLifeRespawnsAtOnce() {
+        var supervisor = self.running(workers: 2)
+        let actions = supervisor.childExited(pid: 101, status: .signaled(SIGKILL), now: self.start + .seconds(60))
+        #expect(actions.count == 2)
+        guard case .report(let exit) = actions[0] else {
+            Issue.record("expected a report first")
+            return
+        }
+        #expect(exit.reason == .crash)
+        #expect(exit.index == 1)
+        #expect(actions[1] == .spawn(index: 1))
+    }
+
+    @Test func slotThatKeepsDyingBacksOffExponentially() {
+        var supervisor = self.running(workers: 1)
+        var now = self.start
+        var pid: pid_t = 101
+        var delays: [Duration] = []
+        for _ in 0..<6 {
+            now = now + .milliseconds(100)
+            let actions = supervisor.childExited(pid: pid, status: .exited(1), now: now)
+            guard case .report(let exit) = actions.first, let delay = exit.respawnDelay else {
+                Issue.record("expected a report with a respawn delay")
+                return
+            }
+            delays.append(delay)
+            now = now + delay
+            let respawn = delay == .zero ? actions.dropFirst().first : supervisor.tick(now: now).first
+            #expect(respawn == .spawn(index: 1))
+            pid += 1
+            _ = supervisor.workerSpawned(index: 1, pid: pid, now: now)
+        }
+        #expect(delays == [.zero, .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+    }
+
+    @Test func backoffIsNotDueBeforeItsTime() {
+        var supervisor = self.running(workers: 1)
+        _ = supervisor.childExited(pid: 101, status: .exited(1), now: self.start + .milliseconds(10))
+        _ = supervisor.workerSpawned(index: 1, pid: 102, now: self.start + .milliseconds(20))
+        _ = supervisor.childExited(pid: 102, status: .exited(1), now: self.start + .milliseconds(30))
+        #expect(supervisor.tick(now: self.start + .milliseconds(100)).isEmpty)
+        #expect(supervisor.nextDeadline == self.start + .milliseconds(280))
+        #expect(supervisor.tick(now: self.start + .milliseconds(280)) == [.spawn(index: 1)])
+    }
+
+    @Test func bootFailureStopsTheMasterWithStatus3() {
+        var supervisor = self.running(workers: 2)
+        let actions = supervisor.childExited(pid: 101, status: .exited(3), now: self.start + .seconds(1))
+        #expect(actions.contains(.signal(pid: 102, signal: SIGQUIT)))
+        #expect(!actions.contains { if case .spawn = $0 { true } else { false } })
+        #expect(supervisor.childExited(pid: 102, status: .exited(0), now: self.start + .seconds(1)).last == .exit(code: 3))
+    }
+
+    @Test func gracefulStopSendsTermThenKillsAfterTheTimeout() {
+        var supervisor = self.running(workers: 2)
+        let stop = supervisor.stopRequested(graceful: true, now: self.start)
+        #expect(stop == [.signal(pid: 101, signal: SIGTERM), .signal(pid: 102, signal: SIGTERM)])
+        _ = supervisor.childExited(pid: 101, status: .exited(0), now: self.start + .seconds(1))
+        #expect(supervisor.tick(now: self.start + .seconds(29)).isEmpty)
+        #expect(supervisor.tick(now: self.start + .seconds(30)) == [.signal(pid: 102, signal: SIGKILL)])
+        let last = supervisor.childExited(pid: 102, status: .signaled(SIGKILL), now: self.start + .seconds(30))
+        #expect(last.last == .exit(code: 0))
+        guard case .report(let exit) = last.first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.reason == .shutdown)
+    }
+
+    @Test func quitDuringGracefulStopEscalates() {
+        var supervisor = self.running(workers: 1)
+        _ = supervisor.stopRequested(graceful: true, now: self.start)
+        #expect(supervisor.stopRequested(graceful: false, now: self.start) == [.signal(pid: 101, signal: SIGQUIT)])
+        #expect(supervisor.stopRequested(graceful: true, now: self.start).isEmpty)
+    }
+
+    @Test func crashWhileStoppingIsNotRespawned() {
+        var supervisor = self.running(workers: 2)
+        _ = supervisor.stopRequested(graceful: true, now: self.start)
+        let actions = supervisor.childExited(pid: 101, status: .signaled(SIGSEGV), now: self.start)
+        #expect(!actions.contains { if case .spawn = $0 { true } else { false } })
+    }
+
+    @Test func unknownChildIsIgnored() {
+        var supervisor = self.running(workers: 1)
+        #expect(supervisor.childExited(pid: 999, status: .exited(0), now: self.start).isEmpty)
+    }
+
+    private func running(workers: Int) -> WorkerSupervisor {
+        var supervisor = WorkerSupervisor(workers: workers, gracefulTimeout: .seconds(30))
+        _ = supervisor.start()
+        for index in 1...workers {
+            _ = supervisor.workerSpawned(index: index, pid: pid_t(100 + index), now: self.start)
+        }
+        return supervisor
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Reads process facts from /proc.
+public enum ProcFS {
+    /// Pids whose parent is `parent`.
+    public static func children(of parent: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8) else {
+                return nil
+            }
+            // Fields after the parenthesised command name: state, ppid, …
+            guard let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, pid_t(fields[1]) == parent, fields[0] != "Z" else { return nil }
+            return pid
+        }.sorted()
+    }
+
+    /// The open file descriptors of `pid` with what each points to.
+    public static func openDescriptors(of pid: pid_t) -> [Int: String] {
+        let directory = "/proc/\(pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var result: [Int: String] = [:]
+        for entry in entries {
+            guard let fd = Int(entry) else { continue }
+            result[fd] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(entry)")) ?? "?"
+        }
+        return result
+    }
+
+    /// Whether `pid` is alive and not a zombie.
+    public static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `swiftcorn` master started for a test, on loopback, and always cleaned up.
+///
+/// ```swift
+/// let server = try TestServer.start(["-w", "2"])
+/// defer { server.stop() }
+/// let response = try server.get("/")
+/// ```
+public final class TestServer: @unchecked Sendable {
+    /// The master's process.
+    public let process: Process
+    /// The TCP port of the first `-b` address the kit chose.
+    public let port: Int
+    /// Where the master's stdout and stderr go.
+    public let logFile: URL
+
+    private init(process: Process, port: Int, logFile: URL) {
+        self.process = process
+        self.port = port
+        self.logFile = logFile
+    }
+
+    /// The master's pid.
+    public var pid: pid_t { self.process.processIdentifier }
+
+    /// The `swiftcorn` binary under test: `$SWIFTCORN_BIN`, else the package's debug build.
+    public static var binaryPath: String {
+        if let path = ProcessInfo.processInfo.environment["SWIFTCORN_BIN"] { return path }
+        return packageRoot.appendingPathComponent(".build/debug/swiftcorn").path
+    }
+
+    /// The package's root folder.
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts the binary with `arguments`; adds `-b 127.0.0.1:<free port>` unless `bind` is false.
+    /// With `waitUntilReady`, returns once `GET /` on that port answers.
+    public static func start(
+        _ arguments: [String] = [],
+        bind: Bool = true,
+        environment: [String: String] = [:],
+        waitUntilReady: Bool = true,
+        readyPath: String = "/"
+    ) throws -> TestServer {
+        let port = try FreePort.find()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.arguments = (bind ? ["-b", "127.0.0.1:\(port)"] : []) + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-test-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let server = TestServer(process: process, port: port, logFile: logFile)
+        if waitUntilReady {
+            do {
+                try server.waitUntilAnswering(path: readyPath)
+            } catch {
+                server.stop()
+                throw error
+            }
+        }
+        return server
+    }
+
+    /// Polls `GET path` until it answers or `timeout` passes.
+    public func waitUntilAnswering(path: String = "/", timeout: Duration = .seconds(30)) throws {
+        try Poll.until("server on port \(self.port) answers", timeout: timeout) {
+            guard self.process.isRunning else { throw TestServerError.exited(self.log) }
+            return (try? self.get(path)) != nil
+        }
+    }
+
+    /// Sends `GET path` on a new connection.
+    public func get(_ path: String, headers: [(String, String)] = []) throws -> HTTPTestResponse {
+        let connection = try HTTPTestConnection(port: self.port)
+        defer { connection.close() }
+        return try connection.request("GET", path, headers: headers + [("Connection", "close")])
+    }
+
+    /// Sends `signal` to the master.
+    public func signal(_ signal: Int32) {
+        kill(self.pid, signal)
+    }
+
+    /// Pids of the master's live children: its workers.
+    public var workerPIDs: [pid_t] {
+        ProcFS.children(of: self.pid)
+    }
+
+    /// Waits until the master has `count` workers, none of them in `excluding`.
+    @discardableResult
+    public func waitForWorkers(_ count: Int, excluding old: Set<pid_t> = [], timeout: Duration = .seconds(20)) throws -> [pid_t] {
+        var pids: [pid_t] = []
+        try Poll.until("\(count) workers", timeout: timeout) {
+            pids = self.workerPIDs
+            return pids.count == count && old.isDisjoint(with: pids)
+        }
+        return pids
+    }
+
+    /// Waits for the master to exit; returns its exit status (or 128 + signal).
+    public func waitForExit(timeout: Duration = .seconds(30)) throws -> Int32 {
+        try Poll.until("master \(self.pid) exits", timeout: timeout) { !self.process.isRunning }
+        return self.process.terminationReason == .uncaughtSignal ? 128 + self.process.terminationStatus : self.process.terminationStatus
+    }
+
+    /// What the master and its workers printed so far.
+    public var log: String {
+        (try? String(contentsOf: self.logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Stops the master and every worker: QUIT, then KILL after a few seconds.
+    public func stop() {
+        let workers = self.workerPIDs
+        if self.process.isRunning {
+            kill(self.pid, SIGQUIT)
+            if (try? Poll.until("master stops", timeout: .seconds(5), { !self.process.isRunning })) == nil {
+                kill(self.pid, SIGKILL)
+                self.process.waitUntilExit()
+            }
+        }
+        for worker in workers {
+            kill(worker, SIGKILL)
+        }
+        try? FileManager.default.removeItem(at: self.logFile)
+    }
+}
+
+/// Why a test server could not be used.
+public enum TestServerError: Error, CustomStringConvertible {
+    case exited(String)
+
+    public var description: String {
+        switch self {
+        case .exited(let log): "server exited early; its log:\n\(log)"
+        }
+    }
+}
