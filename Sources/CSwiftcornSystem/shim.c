@@ -74,6 +74,6 @@ int cswiftcorn_accept(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
-int cswiftcorn_eventfd(void) {
-    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+int cswiftcorn_eventfd(int blocking) {
+    return eventfd(0, EFD_CLOEXEC | (blocking ? 0 : EFD_NONBLOCK));
 }

@@ -153,9 +153,7 @@ extension HTTPConnectionHandler {
         self.active?.bodySource?.finish(HTTPError(status))
         self.active = nil
         self.queued.removeAll()
-        self.timer.arm(deadline: .now() + .seconds(2), on: context.eventLoop) { [weak self] in
-            self?.context?.close(promise: nil)
-        }
+        self.armTimer(after: .seconds(2), expiry: .linger)
     }
 
     private func sendContinue(context: ChannelHandlerContext) {
@@ -165,20 +163,10 @@ extension HTTPConnectionHandler {
     }
 
     func armIdleTimer(firstRequest: Bool) {
-        guard let context = self.context else { return }
-        let timeout = firstRequest ? self.settings.headerTimeout : self.settings.keepalive
-        self.timer.arm(deadline: .now() + timeout, on: context.eventLoop) { [weak self] in
-            self?.idleTimerFired(firstRequest: firstRequest)
-        }
-    }
-
-    private func idleTimerFired(firstRequest: Bool) {
-        guard let context = self.context, self.active == nil else { return }
         if firstRequest {
-            // A client that opened a connection and never completed a head: slow-loris or idle.
-            self.refuse(.requestTimeout, context: context)
+            self.armTimer(after: self.settings.headerTimeout, expiry: .headerTimeout)
         } else {
-            context.close(promise: nil)
+            self.armTimer(after: self.settings.keepalive, expiry: .idle)
         }
     }
 

@@ -121,9 +121,7 @@ extension HTTPConnectionHandler {
             active.bodySource = nil
             self.bodyBackpressure = false
             self.active = active
-            self.timer.arm(deadline: .now() + self.settings.keepalive, on: context.eventLoop) { [weak self] in
-                self?.context?.close(promise: nil)
-            }
+            self.armTimer(after: self.settings.keepalive, expiry: .linger)
             self.processQueuedParts(context: context)
             self.resumeReadsIfPossible()
             return

@@ -6,6 +6,10 @@ import NIOCore
 /// The server owns framing: `Content-Length`, `Transfer-Encoding` and `Connection` come from the
 /// arguments, and the application's own values of those fields are dropped (a streamed body's
 /// declared length arrives here as `contentLength`).
+///
+/// The head is measured first and then copied in one `writeWithUnsafeMutableBytes`: every
+/// separate `ByteBuffer` write costs an exclusivity check and a capacity check, and a head is
+/// made of a dozen pieces.
 enum ResponseHeadEncoder {
     /// How the body that follows the head is delimited.
     enum Framing: Equatable, Sendable {
@@ -33,8 +37,38 @@ enum ResponseHeadEncoder {
         date: String,
         into buffer: inout ByteBuffer
     ) {
-        buffer.writeStaticString("HTTP/1.1 ")
-        Self.writeStatus(head.status, into: &buffer)
+        // Most heads fit the guess and are encoded once; a larger one is measured first.
+        var size = 512
+        while true {
+            var output = HeadBytes(capacity: size)
+            let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+                output.base = raw.baseAddress
+                Self.encode(head, framing: framing, connection: connection, date: date, into: &output)
+                return output.count <= size ? output.count : 0
+            }
+            if written > 0 { return }
+            var measure = HeadBytes(capacity: 0)
+            Self.encode(head, framing: framing, connection: connection, date: date, into: &measure)
+            size = measure.count
+        }
+    }
+
+    /// Runs twice: once counting (no base address), once copying.
+    private static func encode(
+        _ head: HTTPResponse,
+        framing: Framing,
+        connection: ConnectionField,
+        date: String,
+        into out: inout HeadBytes
+    ) {
+        out.append("HTTP/1.1 ")
+        let code = head.status.code
+        out.append(UInt8(ascii: "0") + UInt8(code / 100))
+        out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(code % 10))
+        out.append(UInt8(ascii: " "))
+        out.append(head.status.reasonPhrase)
+        out.append("\r\n")
         var sawDate = false
         var sawServer = false
         for field in head.headerFields {
@@ -48,26 +82,26 @@ enum ResponseHeadEncoder {
             default:
                 break
             }
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+            out.append(field.name.rawName)
+            out.append(": ")
+            out.append(field.value)
+            out.append("\r\n")
         }
         if !sawServer {
-            buffer.writeStaticString("Server: swiftcorn\r\n")
+            out.append("Server: swiftcorn\r\n")
         }
         if !sawDate {
-            buffer.writeStaticString("Date: ")
-            buffer.writeString(date)
-            buffer.writeStaticString("\r\n")
+            out.append("Date: ")
+            out.append(date)
+            out.append("\r\n")
         }
         switch framing {
         case .length(let length):
-            buffer.writeStaticString("Content-Length: ")
-            buffer.writeString(String(length))
-            buffer.writeStaticString("\r\n")
+            out.append("Content-Length: ")
+            out.appendDecimal(length)
+            out.append("\r\n")
         case .chunked:
-            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
+            out.append("Transfer-Encoding: chunked\r\n")
         case .closeDelimited, .none:
             break
         }
@@ -75,11 +109,11 @@ enum ResponseHeadEncoder {
         case .omitted:
             break
         case .keepAlive:
-            buffer.writeStaticString("Connection: keep-alive\r\n")
+            out.append("Connection: keep-alive\r\n")
         case .close:
-            buffer.writeStaticString("Connection: close\r\n")
+            out.append("Connection: close\r\n")
         }
-        buffer.writeStaticString("\r\n")
+        out.append("\r\n")
     }
 
     /// A complete error response with a short text body.
@@ -93,18 +127,67 @@ enum ResponseHeadEncoder {
         return buffer
     }
 
-    private static func writeStatus(_ status: HTTPResponse.Status, into buffer: inout ByteBuffer) {
-        let code = status.code
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 100))
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 10 % 10))
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code % 10))
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-    }
-
     /// Whether a response with `status` may carry a body (RFC 9110, section 6.4.1).
     static func statusAllowsBody(_ status: HTTPResponse.Status) -> Bool {
         !(status.code < 200 || status.code == 204 || status.code == 304)
+    }
+}
+
+/// A cursor over raw memory of `capacity` bytes that only counts past its end, or when it has
+/// no memory at all.
+private struct HeadBytes {
+    var base: UnsafeMutableRawPointer?
+    private(set) var count = 0
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    private func fits(_ extra: Int) -> UnsafeMutableRawPointer? {
+        self.count + extra <= self.capacity ? self.base : nil
+    }
+
+    mutating func append(_ byte: UInt8) {
+        self.fits(1)?.storeBytes(of: byte, toByteOffset: self.count, as: UInt8.self)
+        self.count += 1
+    }
+
+    mutating func append(_ text: StaticString) {
+        if let base = self.fits(text.utf8CodeUnitCount) {
+            (base + self.count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+        }
+        self.count += text.utf8CodeUnitCount
+    }
+
+    mutating func append(_ text: String) {
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            if let base = self.fits(bytes.count), let source = bytes.baseAddress {
+                (base + self.count).copyMemory(from: source, byteCount: bytes.count)
+            }
+            self.count += bytes.count
+        }
+        if copied == nil {
+            for byte in text.utf8 {
+                self.append(byte)
+            }
+        }
+    }
+
+    mutating func appendDecimal(_ value: Int) {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        if let base = self.fits(digits) {
+            var remaining = value
+            for offset in stride(from: digits - 1, through: 0, by: -1) {
+                base.storeBytes(of: UInt8(ascii: "0") + UInt8(remaining % 10), toByteOffset: self.count + offset, as: UInt8.self)
+                remaining /= 10
+            }
+        }
+        self.count += digits
     }
 }

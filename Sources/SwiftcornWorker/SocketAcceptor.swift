@@ -8,11 +8,12 @@ import Glibc
 /// Accepts connections on the inherited listening sockets, on a thread of its own, and hands
 /// each to the event loops.
 ///
-/// Every worker waits on the same sockets and each wake-up accepts a single connection, so a
-/// burst of connections spreads over the workers. All waiting workers wake for a connection and
-/// the losers see `EAGAIN`: `EPOLLEXCLUSIVE` would avoid that herd, but it wakes the most recent
-/// waiter, which piles every connection onto one worker while it keeps up (measured: all of
-/// them). At `worker_connections` the acceptor stops watching the sockets and the kernel's
+/// Every worker waits on the same sockets; all wake for a connection, one wins, the others see
+/// `EAGAIN`. After each accept the acceptor waits until its event loop has set the connection up
+/// before it competes again, so a busy worker accepts more slowly and connections go to the
+/// workers with time for them, as when the event loop accepts itself. Without that wait one
+/// worker took all 64 connections of a `wrk -c64` run; `EPOLLEXCLUSIVE` does the same, since it
+/// wakes the most recent waiter. At `worker_connections` the acceptor stops watching the sockets and the kernel's
 /// backlog holds new connections for workers with room. NIO's own server channel is not used
 /// because it asserts that it is the only reader of its socket.
 final class SocketAcceptor: Sendable {
@@ -24,17 +25,24 @@ final class SocketAcceptor: Sendable {
 
     private let listeners: [Listener]
     private let registry: ConnectionRegistry
-    private let handOff: @Sendable (Int32, Listener) -> Void
+    private let handOff: @Sendable (Int32, Listener, _ done: @escaping @Sendable () -> Void) -> Void
     private let epoll: Int32
     private let wake: Int32
+    /// Signalled by the event loop when a handed-off connection is set up.
+    private let handedOff: Int32
     private let stopping = Atomic<Bool>(false)
 
-    init(listeners: [Listener], registry: ConnectionRegistry, handOff: @escaping @Sendable (Int32, Listener) -> Void) {
+    init(
+        listeners: [Listener],
+        registry: ConnectionRegistry,
+        handOff: @escaping @Sendable (Int32, Listener, _ done: @escaping @Sendable () -> Void) -> Void
+    ) {
         self.listeners = listeners
         self.registry = registry
         self.handOff = handOff
         self.epoll = cswiftcorn_epoll_create()
-        self.wake = cswiftcorn_eventfd()
+        self.wake = cswiftcorn_eventfd(0)
+        self.handedOff = cswiftcorn_eventfd(1)
         _ = cswiftcorn_epoll_add(self.epoll, self.wake, 0)
         registry.onCapacity { [wake] in
             var one: UInt64 = 1
@@ -105,7 +113,13 @@ final class SocketAcceptor: Sendable {
                 }
                 continue
             }
-            self.handOff(connection, listener)
+            let handedOff = self.handedOff
+            self.handOff(connection, listener) {
+                var one: UInt64 = 1
+                _ = Glibc.write(handedOff, &one, 8)
+            }
+            var done: UInt64 = 0
+            _ = Glibc.read(self.handedOff, &done, 8)
         }
         watch(false)
         for listener in self.listeners {

@@ -67,7 +67,7 @@ final class WorkerServer: Sendable {
             listeners.append(SocketAcceptor.Listener(fileDescriptor: descriptor, isTCP: isTCP))
         }
 
-        let acceptor = SocketAcceptor(listeners: listeners, registry: registry) { connection, listener in
+        let acceptor = SocketAcceptor(listeners: listeners, registry: registry) { connection, listener, done in
             // Bootstraps are not Sendable; one per connection costs an allocation, next to an accept.
             var bootstrap = ClientBootstrap(group: group)
                 .channelOption(.maxMessagesPerRead, value: 16)
@@ -76,6 +76,7 @@ final class WorkerServer: Sendable {
                 bootstrap = bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
             }
             bootstrap.withConnectedSocket(connection).whenComplete { result in
+                done()
                 switch result {
                 case .success(let channel):
                     registry.register(channel)

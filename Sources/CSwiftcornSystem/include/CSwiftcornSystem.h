@@ -40,7 +40,7 @@ int cswiftcorn_epoll_wait_one(int epfd, int timeout_ms);
 /// Accepts a connection as a non-blocking, close-on-exec socket; -1 and errno on failure.
 int cswiftcorn_accept(int fd);
 
-/// Creates a close-on-exec, non-blocking eventfd.
-int cswiftcorn_eventfd(void);
+/// Creates a close-on-exec eventfd, non-blocking unless `blocking`.
+int cswiftcorn_eventfd(int blocking);
 
 #endif
