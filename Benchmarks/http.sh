@@ -3,19 +3,25 @@
 #
 # Each server is started on its own loopback port, warmed up, measured with
 # `wrk -t1 -c$CONNECTIONS -d$DURATION --latency`, and stopped before the next one starts.
-# Prints requests/s, p99 latency and the swiftcorn/peer ratios, and writes the same as one-line
-# JSON to Benchmarks/results/http-<date>.json.
+# This is repeated for ROUNDS rounds, every round measuring every server once in the same order,
+# so that a slow period of the (shared, noisy) machine hits all servers alike.
+# Prints per server the median requests/s (with min and max) and median p99 latency over the
+# rounds, the swiftcorn/peer ratios of those medians, and the per-round ratios swiftcorn/peer
+# (both measured in the same round) with their median, which decides "met"/"MISSED".
+# Writes the same, with every round's values, as one-line JSON to
+# Benchmarks/results/http-<date>.json.
 #
 # Environment (all optional):
-#   DURATION=10s          measured wrk run per server
+#   ROUNDS=3              rounds; each round measures every server once
+#   DURATION=10s          measured wrk run per server and round
 #   CONNECTIONS=64        wrk connections
-#   WARMUP=2s             wrk warm-up run per server (not measured)
+#   WARMUP=2s             wrk warm-up run per server and round (not measured)
 #   SERVERS="swiftcorn hummingbird gunicorn nginx"   which servers, in that order
 #   SWIFTCORN_BIN=.build/release/swiftcorn
 #   SWIFTCORN_WORKERS=2   -w for swiftcorn; also the worker count of every peer
 #   SWIFTCORN_MODES=default   see "swiftcorn modes hook" below
 #   BENCH_VENV=/tmp/swiftcorn-bench-venv   Python venv for gunicorn/uvicorn
-#   BASE_PORT=18080       ports BASE_PORT+1 ... are used, one per server
+#   BASE_PORT=18080       ports BASE_PORT+1 ... are used, one per server (+100 per round)
 #   STARTUP_TIMEOUT=30    seconds a server gets to answer GET / with "Hello"
 #
 # Only 127.0.0.1 is ever contacted. One wrk runs at a time.
@@ -24,6 +30,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=1
@@ -38,6 +45,12 @@ HOST=127.0.0.1
 HB_PACKAGE=Benchmarks/hummingbird-hello
 HB_BIN=$HB_PACKAGE/.build/release/HelloHB
 RESULTS_DIR=Benchmarks/results
+
+if ! [[ $ROUNDS =~ ^[0-9]+$ ]] || ((ROUNDS < 1)); then
+    echo "ROUNDS must be a positive integer, not '$ROUNDS'" >&2
+    exit 2
+fi
+ROUND=1  # the round being measured (1 ... ROUNDS)
 
 # Targets: swiftcorn req/s divided by the peer's req/s must be at least this.
 declare -A TARGET=([hummingbird]=1.2 [gunicorn]=1.8 [nginx]=0.6)
@@ -62,7 +75,8 @@ swiftcorn_mode_args() {
 SWIFTCORN_MODES=${SWIFTCORN_MODES:-default}
 # -----------------------------------------------------------------------------------------------
 
-log() { printf '[http.sh] %s\n' "$*" >&2; }
+LOG_ROUND=""  # "round 2/3" while the rounds run
+log() { printf '[http.sh]%s %s\n' "${LOG_ROUND:+ $LOG_ROUND:}" "$*" >&2; }
 
 WORK=$(mktemp -d /tmp/swiftcorn-bench.XXXXXX)
 chmod 755 "$WORK"  # nginx workers may run as an unprivileged user
@@ -174,7 +188,17 @@ to_seconds() {
 }
 
 declare -a ROWS=()           # labels in run order
+declare -A IS_ROW=()         # label -> 1 once it is in ROWS
+# Per round, keyed "LABEL@ROUND": STATUS ok|failed, RPS req/s, P99 ms (or null), ERRS count.
+# NOTE is per label (the last note set in any round).
 declare -A STATUS RPS P99 ERRS NOTE
+
+# add_row LABEL: LABEL is measured (a row of the report), kept in first-run order.
+add_row() {
+    [[ -n ${IS_ROW[$1]:-} ]] && return 0
+    IS_ROW[$1]=1
+    ROWS+=("$1")
+}
 
 # run_wrk DURATION [ARGS...] URL: wrk in the background + wait, so that INT/TERM reach the
 # traps at once instead of after wrk finishes; a timeout bounds a wrk that hangs.
@@ -189,15 +213,15 @@ run_wrk() {
     return "$rc"
 }
 
-# measure LABEL PORT: warm-up + measured wrk run against the running server.
+# measure LABEL PORT: warm-up + measured wrk run against the running server, for round ROUND.
 measure() {
-    local label=$1 port=$2 out="$WORK/wrk-$1.txt" url="http://$HOST:$2/"
+    local label=$1 port=$2 out="$WORK/wrk-$1-r$ROUND.txt" url="http://$HOST:$2/" key="$1@$ROUND"
     log "$label: warm-up ${WARMUP}"
     run_wrk "$WARMUP" "$url" >/dev/null 2>&1 || true
     log "$label: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
     if ! run_wrk "$DURATION" --latency "$url" >"$out" 2>&1; then
         log "$label: wrk failed"; cat "$out" >&2 || true
-        STATUS[$label]=failed; NOTE[$label]="wrk failed"
+        STATUS[$key]=failed; NOTE[$label]="wrk failed"
         return 0
     fi
     local rps p99 non2xx sockerr
@@ -207,25 +231,28 @@ measure() {
     sockerr=$(awk '/Socket errors:/ {s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i; print s}' "$out")
     if [[ -z $rps ]]; then
         log "$label: could not parse wrk output"; cat "$out" >&2
-        STATUS[$label]=failed; NOTE[$label]="unparsable wrk output"
+        STATUS[$key]=failed; NOTE[$label]="unparsable wrk output"
         return 0
     fi
-    STATUS[$label]=ok
-    RPS[$label]=$rps
-    P99[$label]=$( [[ -n $p99 ]] && to_ms "$p99" || echo null )
-    ERRS[$label]=$(( ${non2xx:-0} + ${sockerr:-0} ))
-    log "$label: $rps req/s, p99 ${p99:-?}, errors ${ERRS[$label]}"
+    STATUS[$key]=ok
+    RPS[$key]=$rps
+    P99[$key]=$( [[ -n $p99 ]] && to_ms "$p99" || echo null )
+    ERRS[$key]=$(( ${non2xx:-0} + ${sockerr:-0} ))
+    log "$label: $rps req/s, p99 ${p99:-?}, errors ${ERRS[$key]}"
 }
 
-fail() { STATUS[$1]=failed; NOTE[$1]=$2; log "$1: FAILED ($2)"; }
+# fail LABEL NOTE: LABEL failed in round ROUND.
+fail() { STATUS[$1@$ROUND]=failed; NOTE[$1]=$2; log "$1: FAILED ($2)"; }
 
 # --- servers ------------------------------------------------------------------------------------
+# A fresh set of ports per round (+100 each), as per swiftcorn mode: no TIME_WAIT reuse.
 port_of() {
+    local base=$((BASE_PORT + 100 * (ROUND - 1)))
     case "$1" in
-        swiftcorn) echo $((BASE_PORT + 1)) ;;
-        nginx) echo $((BASE_PORT + 2)) ;;
-        gunicorn) echo $((BASE_PORT + 3)) ;;
-        hummingbird) echo $((BASE_PORT + 4)) ;;
+        swiftcorn) echo $((base + 1)) ;;
+        nginx) echo $((base + 2)) ;;
+        gunicorn) echo $((base + 3)) ;;
+        hummingbird) echo $((base + 4)) ;;
     esac
 }
 
@@ -235,7 +262,7 @@ run_swiftcorn() {
     for mode in $SWIFTCORN_MODES; do
         label=swiftcorn
         [[ $mode == default ]] || label="swiftcorn[$mode]"
-        ROWS+=("$label")
+        add_row "$label"
         port=$(( $(port_of swiftcorn) + 10 * i )); i=$((i + 1))  # a fresh port per mode (no TIME_WAIT reuse)
         if [[ ! -x $SWIFTCORN_BIN ]]; then
             fail "$label" "no executable at $SWIFTCORN_BIN (build with: swift build -c release)"; continue
@@ -244,7 +271,7 @@ run_swiftcorn() {
         local -a args=()
         [[ -z $extra ]] || mapfile -t args <<<"$extra"
         log "$label: starting $SWIFTCORN_BIN -w $WORKERS -b $HOST:$port ${args[*]}"
-        if start_server "$port" "$WORK/$label.log" "$SWIFTCORN_BIN" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
+        if start_server "$port" "$WORK/$label-r$ROUND.log" "$SWIFTCORN_BIN" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
             measure "$label" "$port"
         else
             fail "$label" "did not start"
@@ -256,7 +283,7 @@ run_swiftcorn() {
 run_nginx() {
     local port dir=$WORK/nginx
     port=$(port_of nginx)
-    ROWS+=(nginx)
+    add_row nginx
     mkdir -p "$dir/logs" && chmod 755 "$dir"
     cat >"$dir/nginx.conf" <<EOF
 worker_processes $WORKERS;
@@ -280,7 +307,7 @@ http {
 }
 EOF
     log "nginx: starting $NGINX -c $dir/nginx.conf -p $dir"
-    if start_server "$port" "$WORK/nginx.log" "$NGINX" -c "$dir/nginx.conf" -p "$dir/"; then
+    if start_server "$port" "$WORK/nginx-r$ROUND.log" "$NGINX" -c "$dir/nginx.conf" -p "$dir/"; then
         measure nginx "$port"
     else
         fail nginx "did not start"
@@ -291,13 +318,17 @@ EOF
 run_gunicorn() {
     local port dir=$WORK/gunicorn
     port=$(port_of gunicorn)
-    ROWS+=(gunicorn)
+    add_row gunicorn
+    if [[ -n $GUNICORN_SETUP_FAILED ]]; then
+        fail gunicorn "$GUNICORN_SETUP_FAILED"; return 0  # don't retry pip in every round
+    fi
     if ! "$BENCH_VENV/bin/python" -c 'import gunicorn, uvicorn, uvloop, httptools' 2>/dev/null; then
         log "gunicorn: setting up venv $BENCH_VENV"
         if ! { [[ -x $BENCH_VENV/bin/python ]] || python3 -m venv "$BENCH_VENV"; } ||
             ! "$BENCH_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
                 gunicorn uvicorn uvloop httptools >&2; then
-            fail gunicorn "could not install gunicorn/uvicorn into $BENCH_VENV"; return 0
+            GUNICORN_SETUP_FAILED="could not install gunicorn/uvicorn into $BENCH_VENV"
+            fail gunicorn "$GUNICORN_SETUP_FAILED"; return 0
         fi
     fi
     mkdir -p "$dir"
@@ -335,7 +366,7 @@ async def app(scope, receive, send):
     await send(END)
 EOF
     log "gunicorn: starting gunicorn -w $WORKERS -k uvicorn.workers.UvicornWorker"
-    if start_server "$port" "$WORK/gunicorn.log" env -C "$dir" PYTHONWARNINGS=ignore::DeprecationWarning \
+    if start_server "$port" "$WORK/gunicorn-r$ROUND.log" env -C "$dir" PYTHONWARNINGS=ignore::DeprecationWarning \
         "$BENCH_VENV/bin/gunicorn" -w "$WORKERS" -k uvicorn.workers.UvicornWorker --log-level warning \
         app:app -b "$HOST:$port"; then
         NOTE[gunicorn]=$(curl -fsS --max-time 2 "http://$HOST:$port/__info" 2>/dev/null || echo "loop/parser unknown")
@@ -350,15 +381,19 @@ EOF
 run_hummingbird() {
     local port
     port=$(port_of hummingbird)
-    ROWS+=(hummingbird)
+    add_row hummingbird
+    if [[ -n $HB_BUILD_FAILED ]]; then
+        fail hummingbird "swift build failed"; return 0  # don't rebuild in every round
+    fi
     if [[ ! -x $HB_BIN ]]; then
         log "hummingbird: building $HB_PACKAGE in release (takes minutes the first time)"
         if ! swift build -c release --package-path "$HB_PACKAGE" >&2; then
+            HB_BUILD_FAILED=1
             fail hummingbird "swift build failed"; return 0
         fi
     fi
     log "hummingbird: starting $HB_BIN --host $HOST --port $port"
-    if start_server "$port" "$WORK/hummingbird.log" "$HB_BIN" --host "$HOST" --port "$port"; then
+    if start_server "$port" "$WORK/hummingbird-r$ROUND.log" "$HB_BIN" --host "$HOST" --port "$port"; then
         measure hummingbird "$port"
     else
         fail hummingbird "did not start"
@@ -366,58 +401,141 @@ run_hummingbird() {
     stop_server
 }
 
+GUNICORN_SETUP_FAILED=""
+HB_BUILD_FAILED=""
+declare -a RUN_SERVERS=()
 for server in $SERVERS; do
     case "$server" in
-        swiftcorn) run_swiftcorn ;;
-        nginx) run_nginx ;;
-        gunicorn) run_gunicorn ;;
-        hummingbird) run_hummingbird ;;
+        swiftcorn | nginx | gunicorn | hummingbird) RUN_SERVERS+=("$server") ;;
         *) log "unknown server '$server' (known: swiftcorn hummingbird gunicorn nginx)" ;;
     esac
 done
+
+# Rounds: every round runs every server once, in the same order, so servers are interleaved
+# in time and a slow period of the machine affects them all alike.
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    LOG_ROUND="round $ROUND/$ROUNDS"
+    for server in "${RUN_SERVERS[@]}"; do
+        "run_$server"
+    done
+done
+LOG_ROUND=""
 
 # --- report -------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 meets() { awk -v r="$1" -v t="$2" 'BEGIN { exit !(r + 0 >= t + 0) }'; }
 json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+# median FORMAT VALUE...: the median (mean of the middle two for an even count), "null" if none.
+median() {
+    local fmt=$1
+    shift
+    (($#)) || { echo null; return 0; }
+    printf '%s\n' "$@" | sort -g | awk -v fmt="$fmt" '{ v[NR] = $1 }
+        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf fmt "\n", m }'
+}
+# join SEP VALUE...: the values separated by SEP.
+join() { local sep=$1 out="" v; shift; for v in "$@"; do out+="${out:+$sep}$v"; done; printf '%s' "$out"; }
 
-echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $WORKERS workers each, $(nproc) CPUs, $(date -u +%FT%TZ)"
-printf '%-24s %12s %10s %8s  %s\n' server "requests/s" "p99 ms" errors note
+# Per label over the rounds: median/min/max req/s, median p99, total errors, per-round lists.
+declare -A OK_ROUNDS MED_RPS MIN_RPS MAX_RPS MED_P99 SUM_ERRS RPS_LIST P99_LIST ERRS_LIST NOTE_ALL
 for label in "${ROWS[@]}"; do
-    if [[ ${STATUS[$label]:-failed} == ok ]]; then
-        printf '%-24s %12s %10s %8s  %s\n' "$label" "${RPS[$label]}" "${P99[$label]}" "${ERRS[$label]}" "${NOTE[$label]:-}"
-    else
-        printf '%-24s %12s %10s %8s  %s\n' "$label" failed - - "${NOTE[$label]:-}"
+    rps_vals=() p99_vals=() rps_list=() p99_list=() errs_list=() failed_rounds=() errs=0
+    for ((r = 1; r <= ROUNDS; r++)); do
+        key="$label@$r"
+        if [[ ${STATUS[$key]:-failed} == ok ]]; then
+            rps_vals+=("${RPS[$key]}"); rps_list+=("${RPS[$key]}")
+            [[ ${P99[$key]} == null ]] || p99_vals+=("${P99[$key]}")
+            p99_list+=("${P99[$key]}"); errs_list+=("${ERRS[$key]}")
+            errs=$((errs + ${ERRS[$key]}))
+        else
+            failed_rounds+=("$r"); rps_list+=(null); p99_list+=(null); errs_list+=(null)
+        fi
+    done
+    OK_ROUNDS[$label]=${#rps_vals[@]}
+    MED_RPS[$label]=$(median '%.2f' "${rps_vals[@]}")
+    MIN_RPS[$label]=$( ((${#rps_vals[@]})) && printf '%s\n' "${rps_vals[@]}" | sort -g | head -n1 || echo null)
+    MAX_RPS[$label]=$( ((${#rps_vals[@]})) && printf '%s\n' "${rps_vals[@]}" | sort -g | tail -n1 || echo null)
+    MED_P99[$label]=$(median '%.3f' "${p99_vals[@]}")
+    SUM_ERRS[$label]=$errs
+    RPS_LIST[$label]=$(join , "${rps_list[@]}")
+    P99_LIST[$label]=$(join , "${p99_list[@]}")
+    ERRS_LIST[$label]=$(join , "${errs_list[@]}")
+    note=${NOTE[$label]:-}
+    if ((${#failed_rounds[@]} && ${#rps_vals[@]})); then
+        note="failed in round(s) $(join , "${failed_rounds[@]}")${note:+: $note}"
     fi
+    NOTE_ALL[$label]=$note
 done
 
 echo
-echo "ratios (swiftcorn req/s / peer req/s):"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (warm-up $WARMUP), $ROUNDS round(s) with the servers" \
+    "interleaved, $WORKERS workers each, $(nproc) CPUs, $(date -u +%FT%TZ)"
+echo "median over the rounds (min and max req/s alongside); errors are the total over the rounds:"
+printf '%-24s %12s %12s %12s %10s %8s  %s\n' server "requests/s" min max "p99 ms" errors note
+for label in "${ROWS[@]}"; do
+    if ((${OK_ROUNDS[$label]})); then
+        printf '%-24s %12s %12s %12s %10s %8s  %s\n' "$label" "${MED_RPS[$label]}" "${MIN_RPS[$label]}" \
+            "${MAX_RPS[$label]}" "${MED_P99[$label]}" "${SUM_ERRS[$label]}" "${NOTE_ALL[$label]}"
+    else
+        printf '%-24s %12s %12s %12s %10s %8s  %s\n' "$label" failed - - - - "${NOTE_ALL[$label]}"
+    fi
+done
+
+if ((ROUNDS > 1)); then
+    echo
+    echo "per round (req/s | p99 ms), round 1 first:"
+    for label in "${ROWS[@]}"; do
+        rps_line=${RPS_LIST[$label]//,/ } p99_line=${P99_LIST[$label]//,/ }
+        printf '  %-22s %s | %s\n' "$label" "${rps_line//null/-}" "${p99_line//null/-}"
+    done
+fi
+
+echo
+echo "ratios swiftcorn req/s / peer req/s: per round (same round), their median (decides the verdict),"
+echo "and the ratio of the medians above:"
 ratios_json=""
 for sc in "${ROWS[@]}"; do
     [[ $sc == swiftcorn* ]] || continue
     for peer in hummingbird gunicorn nginx; do
-        [[ -n ${STATUS[$peer]:-} ]] || continue  # peer not in this run
-        key="$sc/$peer" r=null met=null verdict="n/a"
-        if [[ ${STATUS[$sc]} == ok && ${STATUS[$peer]} == ok ]]; then
-            r=$(ratio "${RPS[$sc]}" "${RPS[$peer]}")
+        [[ -n ${IS_ROW[$peer]:-} ]] || continue  # peer not in this run
+        key="$sc/$peer" r=null of_medians=null met=null verdict="n/a" per_round=()
+        for ((i = 1; i <= ROUNDS; i++)); do
+            if [[ ${STATUS[$sc@$i]:-failed} == ok && ${STATUS[$peer@$i]:-failed} == ok ]]; then
+                per_round+=("$(ratio "${RPS[$sc@$i]}" "${RPS[$peer@$i]}")")
+            else
+                per_round+=(null)
+            fi
+        done
+        valid=()
+        for x in "${per_round[@]}"; do [[ $x == null ]] || valid+=("$x"); done
+        r=$(median '%.2f' "${valid[@]}")
+        if [[ $r != null ]]; then
             if meets "$r" "${TARGET[$peer]}"; then met=true verdict=met; else met=false verdict=MISSED; fi
         fi
-        printf '  %-36s %6s  target >= %sx  %s\n' "$sc / ${PEER_LABEL[$peer]}" "$([[ $r == null ]] && echo n/a || echo "${r}x")" \
-            "${TARGET[$peer]}" "$verdict"
-        ratios_json+="${ratios_json:+,}$(json_str "$key"):{\"ratio\":$r,\"target\":${TARGET[$peer]},\"met\":$met}"
+        if ((${OK_ROUNDS[$sc]} && ${OK_ROUNDS[$peer]})); then
+            of_medians=$(ratio "${MED_RPS[$sc]}" "${MED_RPS[$peer]}")
+        fi
+        rounds_line=$(join ' ' "${per_round[@]}")
+        printf '  %-36s rounds %-20s median %6s  (medians %6s)  target >= %sx  %s\n' \
+            "$sc / ${PEER_LABEL[$peer]}" "${rounds_line//null/-}" \
+            "$([[ $r == null ]] && echo n/a || echo "${r}x")" \
+            "$([[ $of_medians == null ]] && echo n/a || echo "${of_medians}x")" "${TARGET[$peer]}" "$verdict"
+        ratios_json+="${ratios_json:+,}$(json_str "$key"):{\"ratio\":$r,\"ratio_rounds\":[$(join , "${per_round[@]}")]"
+        ratios_json+=",\"ratio_of_medians\":$of_medians,\"target\":${TARGET[$peer]},\"met\":$met}"
     done
 done
+[[ -n $ratios_json ]] || echo "  none (needs swiftcorn and at least one peer in SERVERS)"
 
 servers_json=""
 for label in "${ROWS[@]}"; do
-    if [[ ${STATUS[$label]:-failed} == ok ]]; then
-        entry="\"status\":\"ok\",\"rps\":${RPS[$label]},\"p99_ms\":${P99[$label]},\"errors\":${ERRS[$label]}"
+    if ((${OK_ROUNDS[$label]})); then
+        entry="\"status\":\"ok\",\"rps\":${MED_RPS[$label]},\"rps_min\":${MIN_RPS[$label]},\"rps_max\":${MAX_RPS[$label]}"
+        entry+=",\"p99_ms\":${MED_P99[$label]},\"errors\":${SUM_ERRS[$label]},\"ok_rounds\":${OK_ROUNDS[$label]}"
     else
-        entry="\"status\":\"failed\""
+        entry="\"status\":\"failed\",\"ok_rounds\":0"
     fi
-    [[ -z ${NOTE[$label]:-} ]] || entry+=",\"note\":$(json_str "${NOTE[$label]}")"
+    entry+=",\"rps_rounds\":[${RPS_LIST[$label]}],\"p99_ms_rounds\":[${P99_LIST[$label]}],\"errors_rounds\":[${ERRS_LIST[$label]}]"
+    [[ -z ${NOTE_ALL[$label]} ]] || entry+=",\"note\":$(json_str "${NOTE_ALL[$label]}")"
     servers_json+="${servers_json:+,}$(json_str "$label"):{$entry}"
 done
 
@@ -425,7 +543,8 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 mkdir -p "$RESULTS_DIR"
 out="$RESULTS_DIR/http-$stamp.json"
-printf '{"benchmark":"http","date":"%s","commit":"%s","duration":"%s","connections":%s,"threads":%s,"workers":%s,"cpus":%s,"servers":{%s},"ratios":{%s}}\n' \
-    "$stamp" "$commit" "$DURATION" "$CONNECTIONS" "$THREADS" "$WORKERS" "$(nproc)" "$servers_json" "$ratios_json" >"$out"
+printf '{"benchmark":"http","date":"%s","commit":"%s","rounds":%s,"duration":"%s","warmup":"%s","connections":%s,"threads":%s,"workers":%s,"cpus":%s,"servers":{%s},"ratios":{%s}}\n' \
+    "$stamp" "$commit" "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$THREADS" "$WORKERS" "$(nproc)" \
+    "$servers_json" "$ratios_json" >"$out"
 echo
 echo "results: $out"
