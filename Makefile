@@ -8,7 +8,7 @@ SWIFT_BUILD_FLAGS ?=
 .PHONY: run test build build-release deps journald lint bench clean
 
 run: build-release
-	.build/release/swiftcorn -w 2 -b 127.0.0.1:8000
+	.build/release/swiftcorn -c Config/swiftcorn.yaml
 
 test: deps journald
 	swift build $(SWIFT_BUILD_FLAGS)

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CSwiftcornSystem"),
@@ -36,6 +37,7 @@ let package = Package(
         ),
         .target(
             name: "SwiftcornConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictConcurrency
         ),
         .target(

@@ -44,26 +44,38 @@ public enum Swiftcorn {
         if WorkerProcess.isWorker {
             WorkerProcess.run(makeResponder: makeApp)
         }
-        let request: CommandLineRequest
+        let environment = ProcessEnvironment.current
+        let commandLine = Array(arguments.dropFirst())
+        let request: ConfigurationRequest
         do {
-            request = try CommandLineOptions.parse(Array(arguments.dropFirst()))
+            request = try ConfigurationLoader.load(arguments: commandLine, environment: environment)
         } catch {
             FileOutput.standardError("\(error)\n\nsee '\(Self.programName(arguments)) --help' for the options\n")
             exit(2)
         }
         switch request {
-        case .help:
-            print(CommandLineOptions.usage)
+        case .help(let usage):
+            print(usage)
             exit(0)
         case .version:
             print("swiftcorn \(Self.version)")
             exit(0)
-        case .run(let configuration):
+        case .printTemplate(let yaml):
+            print(yaml, terminator: "")
+            exit(0)
+        case .check(let resolved):
+            print(ConfigurationTemplate.report(resolved), terminator: "")
+            print("configuration OK")
+            exit(0)
+        case .run(let resolved):
+            var logger = Logger(label: "swiftcorn.arbiter")
+            logger.logLevel = Logger.Level(rawValue: resolved.configuration.logLevel.rawValue) ?? .info
             let arbiter = Arbiter(
-                configuration: configuration,
+                configuration: resolved.configuration,
+                reloader: ConfigurationReloader(arguments: commandLine, environment: environment),
                 executablePath: Self.executablePath(arguments),
                 processName: Self.programName(arguments),
-                logger: Logger(label: "swiftcorn.arbiter")
+                logger: logger
             )
             exit(arbiter.run())
         }

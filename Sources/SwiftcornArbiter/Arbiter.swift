@@ -13,6 +13,7 @@ import Glibc
 /// non-blocking (`waitpid` with `WNOHANG`, `kill`, `posix_spawn`), so no single worker can stall it.
 public struct Arbiter {
     private let configuration: ServerConfiguration
+    private let reloader: ConfigurationReloader
     private let executablePath: String
     private let processName: String
     private let logger: Logger
@@ -20,9 +21,17 @@ public struct Arbiter {
     /// The signals the master handles.
     static let handledSignals: [Int32] = [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
 
-    /// Creates a master for `configuration` that spawns `executablePath` as its workers.
-    public init(configuration: ServerConfiguration, executablePath: String, processName: String, logger: Logger) {
+    /// Creates a master for `configuration` that spawns `executablePath` as its workers and
+    /// re-reads its configuration with `reloader`.
+    public init(
+        configuration: ServerConfiguration,
+        reloader: ConfigurationReloader,
+        executablePath: String,
+        processName: String,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.reloader = reloader
         self.executablePath = executablePath
         self.processName = processName
         self.logger = logger
@@ -81,6 +90,8 @@ public struct Arbiter {
             case SIGQUIT:
                 self.logger.info("fast stop requested", metadata: ["signal": "SIGQUIT"])
                 pending += supervisor.stopRequested(graceful: false, now: now)
+            case SIGHUP:
+                self.validateReload()
             case .some(let other) where other != SIGCHLD:
                 self.logger.warning("signal not handled yet", metadata: ["signal": "\(ProcessExitStatus.signalName(other))"])
             default:
@@ -89,6 +100,22 @@ public struct Arbiter {
             // Standard signals coalesce, so every wake-up reaps every child that has ended.
             pending += self.reap(&supervisor, now: now)
             pending += supervisor.tick(now: now)
+        }
+    }
+
+    /// Re-reads the configuration on HUP. A bad source leaves everything as it is and every
+    /// mistake is logged; rolling the workers onto a new configuration is the reload work's.
+    private func validateReload() {
+        switch self.reloader.reload() {
+        case .success(let resolved):
+            self.logger.warning(
+                "configuration re-read and valid; applying it needs a restart until rolling reload lands",
+                metadata: ["file": "\(resolved.configFile ?? "none")"]
+            )
+        case .failure(let errors):
+            for error in errors.errors {
+                self.logger.error("reload refused: configuration error", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -54,10 +54,12 @@ struct WorkerSpawner {
     }
 
     /// The master's environment without anything addressed to the master alone, plus the worker's.
+    /// (Configuration variables may stay: a worker reads its configuration from the master only.)
     private func environment(index: Int) -> [String] {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
-            "SWIFTCORN_",
+            "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
+            "\(WorkerEnvironment.configuration)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()

@@ -1,4 +1,4 @@
-/// A configuration value that cannot be used, with what would have been valid.
+/// A configuration value that cannot be used, with where it came from and what would be valid.
 public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of mistake.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -6,50 +6,77 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
             case unknownOption
             case missingValue
             case invalidValue
+            case unreadableFile
         }
         private let base: Base
 
-        /// An option that Swiftcorn does not know.
+        /// A key, variable or flag that Swiftcorn does not know.
         public static let unknownOption = Code(base: .unknownOption)
         /// An option given without its value.
         public static let missingValue = Code(base: .missingValue)
         /// A value of the wrong form or out of range.
         public static let invalidValue = Code(base: .invalidValue)
+        /// A configuration file that cannot be read or parsed.
+        public static let unreadableFile = Code(base: .unreadableFile)
 
         public var description: String {
             switch self.base {
             case .unknownOption: "unknown option"
             case .missingValue: "missing value"
             case .invalidValue: "invalid value"
+            case .unreadableFile: "unreadable configuration file"
             }
         }
     }
 
     /// The kind of mistake.
     public let code: Code
-    /// The configuration key, e.g. `workers`.
+    /// The configuration key, e.g. `workers`, or the unknown name as given.
     public let key: String
     /// The value as given, when there was one.
     public let value: String?
     /// What a valid value looks like, or a suggestion.
     public let expected: String
+    /// Where the value came from, when known.
+    public var source: ConfigurationSource?
 
     /// Creates an error for `key`.
-    public init(_ code: Code, key: String, value: String? = nil, expected: String) {
+    public init(_ code: Code, key: String, value: String? = nil, expected: String, source: ConfigurationSource? = nil) {
         self.code = code
         self.key = key
         self.value = value
         self.expected = expected
+        self.source = source
     }
 
     public var description: String {
-        if self.code == .unknownOption {
-            return "unknown option '\(self.key)': \(self.expected)"
+        let origin = self.source.map { "\($0): " } ?? ""
+        switch self.code {
+        case .unknownOption:
+            return "\(origin)unknown option '\(self.key)': \(self.expected)"
+        case .unreadableFile:
+            return "\(origin)cannot read configuration file '\(self.key)': \(self.expected)"
+        default:
+            var text = "\(origin)\(self.code) for '\(self.key)'"
+            if let value = self.value {
+                text += ": '\(value)'"
+            }
+            return text + " (expected \(self.expected))"
         }
-        var text = "\(self.code) for '\(self.key)'"
-        if let value = self.value {
-            text += ": '\(value)'"
-        }
-        return text + " (expected \(self.expected))"
+    }
+}
+
+/// Several configuration errors, reported together.
+public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
+    /// The errors, in the order they were found.
+    public let errors: [ConfigurationError]
+
+    /// Wraps `errors`.
+    public init(_ errors: [ConfigurationError]) {
+        self.errors = errors
+    }
+
+    public var description: String {
+        self.errors.map { "error: \($0)" }.joined(separator: "\n")
     }
 }

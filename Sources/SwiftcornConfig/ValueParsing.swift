@@ -61,6 +61,37 @@ public enum ValueParsing {
         return value
     }
 
+    /// Parses `true`/`false` and YAML's other spellings (`yes`, `no`, `on`, `off`, `1`, `0`).
+    public static func boolean(_ text: String, key: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default:
+            throw ConfigurationError(.invalidValue, key: key, value: text, expected: "true or false")
+        }
+    }
+
+    /// The shortest exact text of `duration` in the units ``duration(_:key:)`` reads.
+    public static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        if attoseconds % 1_000_000_000_000_000 != 0 {
+            return "\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)us"
+        }
+        if milliseconds % 1000 != 0 { return "\(milliseconds)ms" }
+        if seconds != 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds != 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+
+    /// The shortest exact text of a byte size, in IEC units when they divide it.
+    public static func format(size: Int) -> String {
+        for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where size != 0 && size % scale == 0 {
+            return "\(size / scale)\(unit)"
+        }
+        return String(size)
+    }
+
     private static func split(_ text: String) -> (Substring, Substring) {
         let trimmed = Substring(text).trimmingSpaces()
         let index = trimmed.firstIndex { !($0.isNumber || $0 == ".") } ?? trimmed.endIndex

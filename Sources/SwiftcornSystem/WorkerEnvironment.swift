@@ -1,3 +1,5 @@
+import CSwiftcornSystem
+
 /// The names of the environment variables a master uses to hand things to its workers.
 public enum WorkerEnvironment {
     /// Number of listening sockets at fds 3…, as systemd's `LISTEN_FDS`.
@@ -10,4 +12,21 @@ public enum WorkerEnvironment {
     public static let masterPID = "SWIFTCORN_MASTER_PID"
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.
     public static let bootFailureExitCode: Int32 = 3
+}
+
+/// The environment of this process.
+public enum ProcessEnvironment {
+    /// Every variable, by name.
+    public static var current: [String: String] {
+        var result: [String: String] = [:]
+        var entry = cswiftcorn_environ()
+        while let pointer = entry?.pointee {
+            let variable = String(cString: pointer)
+            if let equals = variable.firstIndex(of: "=") {
+                result[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
+            }
+            entry = entry?.advanced(by: 1)
+        }
+        return result
+    }
 }

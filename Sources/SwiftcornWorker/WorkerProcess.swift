@@ -55,6 +55,7 @@ public enum WorkerProcess {
             logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
             exit(WorkerEnvironment.bootFailureExitCode)
         }
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         let socketCount = getenv(WorkerEnvironment.listenFDs).flatMap { Int(String(cString: $0)) } ?? 0
 
         NIOSingletons.groupLoopCountSuggestion = configuration.threads

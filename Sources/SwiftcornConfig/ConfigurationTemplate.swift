@@ -1,0 +1,50 @@
+/// The texts `--print-config yaml` and `--check-config` print.
+public enum ConfigurationTemplate {
+    /// A complete configuration file of the defaults, every key commented.
+    public static func yaml() -> String {
+        let defaults = ServerConfiguration()
+        var text = """
+            # Swiftcorn configuration: every setting with its default.
+            # Precedence: command-line flags > SWIFTCORN_<KEY> environment variables > this file > defaults.
+            # Durations: 500ms, 30s, 5m, 1h. Sizes: 512KiB, 10MiB, 1GB.
+
+            """
+        var currentSection: String?
+        for setting in Setting.all {
+            if setting.section != currentSection {
+                currentSection = setting.section
+                if let section = currentSection {
+                    text += "\n\(section):\n"
+                }
+            }
+            let indent = setting.section == nil ? "" : "  "
+            var comment = "\(setting.help); flag \(setting.flags.last ?? ""), env \(setting.environmentVariable)"
+            if let pending = setting.pendingWork {
+                comment += " (validated; takes effect with \(pending))"
+            }
+            text += "\(indent)# \(comment)\n"
+            let value = setting.key == "workers" ? .scalar("\(defaults.workers)") : setting.render(defaults)
+            text += "\(indent)\(setting.leafKey): \(value.yaml)\n"
+        }
+        return text
+    }
+
+    /// The resolved configuration, one setting a line, each with its source.
+    public static func report(_ resolved: ResolvedConfiguration) -> String {
+        var lines: [String] = []
+        if let file = resolved.configFile {
+            lines.append("# configuration file: \(file)")
+        }
+        let width = Setting.all.map(\.key.count).max() ?? 0
+        for setting in Setting.all {
+            let value = setting.render(resolved.configuration).yaml
+            let padding = String(repeating: " ", count: max(1, width - setting.key.count + 1))
+            var line = "\(setting.key):\(padding)\(value)  # \(resolved.source(of: setting.key))"
+            if setting.pendingWork != nil {
+                line += ", not in effect yet"
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,212 @@
+extension Setting {
+    /// Every setting Swiftcorn knows, in the order `--help` and `--print-config` show them.
+    static let all: [Setting] = server + limits + logging + metrics + statsd
+
+    private static let lifecycle = "the zero-downtime operations work (reload, recycling, heartbeat)"
+    private static let logs = "the structured logging work"
+    private static let metricsWork = "the metrics work"
+
+    private static let server: [Setting] = [
+        Setting(
+            key: "bind",
+            flags: ["-b", "--bind"],
+            valueHelp: "ADDRESS",
+            help: "listen on HOST:PORT, [V6]:PORT or unix:PATH; repeatable",
+            isList: true,
+            isSwitch: false,
+            pendingWork: nil,
+            apply: { values, configuration throws(ConfigurationError) in
+                var binds: [BindAddress] = []
+                for value in values { binds.append(try BindAddress(parsing: value)) }
+                guard !binds.isEmpty else { throw ConfigurationError(.missingValue, key: "bind", expected: "at least one address") }
+                configuration.binds = binds
+            },
+            render: { .list($0.binds.map(\.description)) }
+        ),
+        .integer("workers", ["-w", "--workers"], 1...1024, "worker processes (default: CPU cores)", \.workers),
+        .integer("threads", ["--threads"], 1...256, "event loop threads per worker", \.threads),
+        .integer("backlog", ["--backlog"], 1...65535, "listen backlog", \.backlog),
+        .integer("worker_connections", ["--worker-connections"], 1...1_000_000, "open connections per worker", \.workerConnections),
+        .duration("keepalive", ["--keepalive"], "idle keep-alive timeout", \.keepalive),
+        .duration("graceful_timeout", ["--graceful-timeout"], "time in-flight requests get on stop", \.gracefulTimeout),
+        .duration("timeout", ["-t", "--timeout"], "heartbeat timeout of a worker", pending: lifecycle, \.timeout),
+        .integer(
+            "max_requests",
+            ["--max-requests"],
+            0...Int(Int32.max),
+            "recycle a worker after N requests; 0: never",
+            pending: lifecycle,
+            \.maxRequests
+        ),
+        .integer(
+            "max_requests_jitter",
+            ["--max-requests-jitter"],
+            0...Int(Int32.max),
+            "up to N more requests per worker",
+            pending: lifecycle,
+            \.maxRequestsJitter
+        ),
+        .optionalText("pidfile", ["-p", "--pid"], "FILE", "write the master's pid to FILE", pending: lifecycle, \.pidfile),
+        .boolean(
+            "upgrade_auto_stop",
+            ["--upgrade-auto-stop"],
+            "on USR2, stop the old master once the new one is ready",
+            pending: lifecycle,
+            \.upgradeAutoStop
+        ),
+        .choice("app", ["--app"], ["demo", "static"], "built-in app of the swiftcorn executable", \.app),
+        .optionalText("static_root", ["--root"], "DIR", "directory served by --app static", \.staticRoot),
+        .boolean("enable_fault_endpoints", ["--enable-fault-endpoints"], "activate the demo app's /fault/* endpoints", \.enableFaultEndpoints),
+    ]
+
+    private static let limits: [Setting] = [
+        .integer("limit_request_line", ["--limit-request-line"], 64...1_048_576, "longest request line, in bytes (414)", \.limitRequestLine),
+        .integer("limit_request_fields", ["--limit-request-fields"], 1...32768, "most header fields (431)", \.limitRequestFields),
+        .integer(
+            "limit_request_field_size",
+            ["--limit-request-field-size"],
+            64...1_048_576,
+            "longest header field, in bytes (431)",
+            \.limitRequestFieldSize
+        ),
+        .duration("header_timeout", ["--header-timeout"], "time to receive a request head (408)", \.headerTimeout),
+        .size("max_body_size", ["--max-body-size"], "largest request body (413)", \.maxBodySize),
+        .list(
+            "forwarded_allow_ips",
+            ["--forwarded-allow-ips"],
+            "IPS",
+            "peers trusted for X-Forwarded-For; * for all",
+            pending: logs,
+            \.forwardedAllowIPs
+        ),
+    ]
+
+    private static let logging: [Setting] = [
+        Setting(
+            key: "log_level",
+            flags: ["--log-level"],
+            valueHelp: LogLevel.allCases.map(\.rawValue).joined(separator: "|"),
+            help: "lowest level of error-log records",
+            isList: false,
+            isSwitch: false,
+            pendingWork: nil,
+            apply: { values, configuration throws(ConfigurationError) in
+                let value = values.last?.lowercased() ?? ""
+                guard let level = LogLevel(rawValue: value) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "log_level",
+                        value: value,
+                        expected: "one of " + LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
+                }
+                configuration.logLevel = level
+            },
+            render: { .scalar($0.logLevel.rawValue) }
+        ),
+        .list(
+            "access_log",
+            ["--access-logfile"],
+            "DEST",
+            "access records to - (stdout), journald or a file; repeatable",
+            pending: logs,
+            \.logging.accessLog
+        ),
+        .list(
+            "error_log",
+            ["--error-logfile"],
+            "DEST",
+            "error records to - (stderr), journald or a file; repeatable",
+            pending: logs,
+            \.logging.errorLog
+        ),
+        .choice("log_format", ["--log-format"], ["json", "text"], "record format on streams and files", pending: logs, \.logging.format),
+        .size("log_max_size", ["--log-max-size"], "rotate a log file past this size; 0: never", pending: logs, \.logging.maxSize),
+        .choice(
+            "log_interval",
+            ["--log-interval"],
+            ["none", "hourly", "daily"],
+            "rotate log files on the hour or day",
+            pending: logs,
+            \.logging.interval
+        ),
+        .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", pending: logs, \.logging.keep),
+        .boolean("log_compress", ["--log-compress"], "gzip rotated log files", pending: logs, \.logging.compress),
+        .text("journal_identifier", ["--journal-identifier"], "NAME", "journald SYSLOG_IDENTIFIER", pending: logs, \.logging.journalIdentifier),
+    ]
+
+    private static let metrics: [Setting] = [
+        Setting(
+            key: "metrics.bind",
+            flags: ["--metrics-bind"],
+            valueHelp: "HOST:PORT|none",
+            help: "the Prometheus side port; none turns it off",
+            isList: false,
+            isSwitch: false,
+            pendingWork: metricsWork,
+            apply: { values, configuration throws(ConfigurationError) in
+                let value = values.last ?? ""
+                configuration.metrics.bind = value == "none" ? nil : try BindAddress(parsing: value)
+            },
+            render: { .scalar($0.metrics.bind?.description ?? "none") }
+        ),
+        .text("metrics.path", ["--metrics-path"], "PATH", "path of the Prometheus endpoint", pending: metricsWork, \.metrics.path),
+        .optionalText(
+            "metrics.auth_token_file",
+            ["--metrics-auth-token-file"],
+            "FILE",
+            "bearer token scrapers must send",
+            pending: metricsWork,
+            \.metrics.authTokenFile
+        ),
+    ]
+
+    private static let statsd: [Setting] = [
+        .optionalText("statsd.host", ["--statsd-host"], "HOST:PORT", "send statsd metrics there", pending: metricsWork, \.statsd.host),
+        .text("statsd.prefix", ["--statsd-prefix"], "PREFIX", "prefix of statsd metric names", pending: metricsWork, \.statsd.prefix),
+        .list(
+            "statsd.tags",
+            ["--dogstatsd-tags"],
+            "K:V,...",
+            "dogstatsd tags on every metric",
+            pending: metricsWork,
+            validate: { tag throws(ConfigurationError) in
+                guard tag.contains(":") || !tag.isEmpty else {
+                    throw ConfigurationError(.invalidValue, key: "statsd.tags", value: tag, expected: "key:value")
+                }
+            },
+            \.statsd.tags
+        ),
+        .duration(
+            "statsd.flush_interval",
+            ["--statsd-flush-interval"],
+            "how long workers aggregate before sending",
+            pending: metricsWork,
+            \.statsd.flushInterval
+        ),
+        .boolean(
+            "statsd.include_app_metrics",
+            ["--statsd-include-app-metrics"],
+            "send the app's swift-metrics instruments too",
+            pending: metricsWork,
+            \.statsd.includeAppMetrics
+        ),
+    ]
+
+    /// The setting named by `flag`.
+    static func forFlag(_ flag: String) -> Setting? {
+        Self.all.first { $0.flags.contains(flag) }
+    }
+
+    /// The setting with YAML key `key`.
+    static func forKey(_ key: String) -> Setting? {
+        Self.all.first { $0.key == key }
+    }
+
+    /// The nearest of `candidates` to `name`, when it is close enough to be a typo.
+    static func closest(to name: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, EditDistance.between($0, name)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+        return best.0
+    }
+}
