@@ -41,6 +41,10 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .target(
+            name: "SwiftcornLogging",
+            swiftSettings: strictConcurrency
+        ),
+        .target(
             name: "SwiftcornArbiter",
             dependencies: [
                 "SwiftcornSystem",
@@ -54,6 +58,7 @@ let package = Package(
             dependencies: [
                 "SwiftcornSystem",
                 "SwiftcornConfig",
+                "SwiftcornLogging",
                 "SwiftcornHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornLoggingTests",
+            dependencies: ["SwiftcornLogging"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

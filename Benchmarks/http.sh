@@ -65,10 +65,11 @@ declare -A PEER_LABEL=([hummingbird]="Hummingbird 2" [gunicorn]="gunicorn+uvicor
 # "$WORK" is the run's temp dir, for files a mode writes (it is removed at exit).
 swiftcorn_mode_args() {
     case "$1" in
-        default) ;;  # no extra arguments: the server's defaults
-        # log-off)       printf '%s\n' --access-log off ;;                       # hypothetical flags
-        # log-json-file) printf '%s\n' --access-log "$WORK/access.log" --log-format json ;;
-        # log-journald)  printf '%s\n' --access-log journald ;;
+        # The peers log nothing, so the default row logs nothing either.
+        default) printf '%s\n' --access-logfile none ;;
+        log-json-file) printf '%s\n' --access-logfile "$WORK/access.log" ;;
+        log-stdout) printf '%s\n' --access-logfile - ;;  # the server's stdout goes to its log file
+        # log-journald)  printf '%s\n' --access-logfile journald ;;  # with the journald sink
         *) echo "unknown swiftcorn mode '$1' (add it to swiftcorn_mode_args in $0)" >&2; return 1 ;;
     esac
 }

@@ -190,6 +190,8 @@ extension Setting {
             isSwitch: false,
             pendingWork: pending,
             apply: { values, configuration throws(ConfigurationError) in
+                // `none` (or an empty value) empties the list, e.g. --access-logfile none.
+                let values = values.filter { !$0.isEmpty && $0 != "none" }
                 for value in values { try validate(value) }
                 configuration[keyPath: keyPath] = values
             },

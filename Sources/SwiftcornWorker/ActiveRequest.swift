@@ -25,4 +25,18 @@ struct ActiveRequest {
     var expectsContinue: Bool
     /// Matches ``HTTPConnectionHandler/generation`` while this request is current.
     let generation: Int
+    /// The request as decoded, for the access record.
+    let head: HTTPRequestHead
+    /// The id echoed in `X-Request-ID` and logged.
+    let requestID: String
+    /// The client: the peer, or the first `X-Forwarded-For` address of a trusted peer.
+    let clientAddress: String
+    /// Wall-clock time of the head, for nothing but the record's clock; durations use `started`.
+    let started: NIODeadline
+    /// The response status, once the head is written.
+    var status = 0
+    /// Response body bytes written.
+    var bytesOut = 0
+    /// The route template the application set.
+    var route: String?
 }

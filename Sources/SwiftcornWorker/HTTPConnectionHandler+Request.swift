@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import SwiftcornHTTP
+import SwiftcornLogging
 
 extension HTTPConnectionHandler {
     /// Handles a part of the active request, or the head of a new one.
@@ -47,12 +48,17 @@ extension HTTPConnectionHandler {
             expectsContinue = head.version.minor >= 1
         }
         self.generation &+= 1
+        let trusted = self.settings.trusts(self.remoteAddress)
         var active = ActiveRequest(
             keepAlive: head.isKeepAlive && !self.closeWhenIdle,
             isHead: head.method == .HEAD,
             isHTTP10: head.version.minor == 0,
             expectsContinue: expectsContinue,
-            generation: self.generation
+            generation: self.generation,
+            head: head,
+            requestID: Self.requestID(head, trusted: trusted, generator: self.settings.requestIDs),
+            clientAddress: trusted ? Self.forwardedClient(head) ?? self.remoteAddress : self.remoteAddress,
+            started: .now()
         )
         var body = RequestBody.empty
         if isChunked || (contentLength ?? 0) > 0 {
@@ -72,7 +78,7 @@ extension HTTPConnectionHandler {
             active.expectsContinue = false
         }
         self.active = active
-        self.dispatch(Request(head: request, body: body), context: context)
+        self.dispatch(Request(head: request, body: body), clientAddress: active.clientAddress, context: context)
     }
 
     private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
@@ -168,6 +174,25 @@ extension HTTPConnectionHandler {
         } else {
             self.armTimer(after: self.settings.keepalive, expiry: .idle)
         }
+    }
+
+    /// A trusted peer's `X-Request-ID` when it is a sane token, else a fresh id.
+    static func requestID(_ head: HTTPRequestHead, trusted: Bool, generator: RequestIDGenerator) -> String {
+        if trusted, let incoming = head.headers.first(name: "x-request-id"), (1...128).contains(incoming.utf8.count),
+            incoming.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        {
+            return incoming
+        }
+        return generator.next()
+    }
+
+    /// The client a trusted proxy names first in `X-Forwarded-For`.
+    static func forwardedClient(_ head: HTTPRequestHead) -> String? {
+        guard let forwarded = head.headers.first(name: "x-forwarded-for") else { return nil }
+        guard var first = forwarded.split(separator: ",", maxSplits: 1).first else { return nil }
+        while first.first == " " { first.removeFirst() }
+        while first.last == " " { first.removeLast() }
+        return first.isEmpty ? nil : String(first)
     }
 
     static func makeRequest(_ head: HTTPRequestHead) -> HTTPRequest? {

@@ -9,7 +9,7 @@ extension HTTPConnectionHandler {
     ///
     /// The task starts immediately on the event loop thread, so a responder that never suspends
     /// answers within this `channelRead`: no executor hop, no second wake-up of the loop.
-    func dispatch(_ request: Request, context: ChannelHandlerContext) {
+    func dispatch(_ request: Request, clientAddress: String, context: ChannelHandlerContext) {
         ResponderTask.start(
             request: request,
             responder: self.responder,
@@ -17,13 +17,13 @@ extension HTTPConnectionHandler {
             generation: self.generation,
             logger: self.logger,
             workerIndex: self.settings.workerIndex,
-            remoteAddress: self.remoteAddress,
+            remoteAddress: clientAddress,
             allocator: context.channel.allocator
         )
     }
 
     static func response(for error: HTTPError) -> Response {
-        let text = error.message ?? "\(error.status.code) \(error.status.reasonPhrase)\n"
+        let text = error.message ?? "\(error.status.code) \(error.status.reasonPhraseOrStandard)\n"
         var fields = HTTPFields()
         fields[.contentType] = "text/plain; charset=utf-8"
         return Response(status: error.status, headerFields: fields, body: ResponseBody(string: text))
@@ -36,7 +36,13 @@ extension HTTPConnectionHandler {
 
     /// Writes the response head; returns the framing of the body that follows, or `nil` when the
     /// request is no longer current.
-    func writeHead(_ head: HTTPResponse, bodyLength: Int?, completeBody: ByteBuffer?, generation: Int) -> ResponseHeadEncoder.Framing? {
+    func writeHead(
+        _ head: HTTPResponse,
+        bodyLength: Int?,
+        completeBody: ByteBuffer?,
+        route: String?,
+        generation: Int
+    ) -> ResponseHeadEncoder.Framing? {
         guard self.isCurrent(generation), let context = self.context, var active = self.active else { return nil }
         let framing: ResponseHeadEncoder.Framing
         if !ResponseHeadEncoder.statusAllowsBody(head.status) {
@@ -57,12 +63,22 @@ extension HTTPConnectionHandler {
         let connection: ResponseHeadEncoder.ConnectionField =
             !active.keepAlive ? .close : (active.isHTTP10 ? .keepAlive : .omitted)
         active.responseStarted = true
+        active.status = head.status.code
+        active.route = route
         self.active = active
 
         let sendsBody = !active.isHead && framing != .none
         let inlineBody = sendsBody ? completeBody : nil
         var buffer = context.channel.allocator.buffer(capacity: 256 + min(inlineBody?.readableBytes ?? 0, 16_384))
-        ResponseHeadEncoder.write(head, framing: framing, connection: connection, date: HTTPDateCache.current.value, into: &buffer)
+        ResponseHeadEncoder.write(
+            head,
+            framing: framing,
+            connection: connection,
+            date: HTTPDateCache.current.value,
+            requestID: active.requestID,
+            into: &buffer
+        )
+        self.active?.bytesOut = inlineBody?.readableBytes ?? 0
         if var inlineBody, inlineBody.readableBytes <= 16_384 {
             buffer.writeBuffer(&inlineBody)
             context.write(self.wrapOutboundOut(buffer), promise: nil)
@@ -78,6 +94,9 @@ extension HTTPConnectionHandler {
     /// Writes one piece of a streamed body; the future completes when the socket took it.
     func writeBodyPart(_ part: ByteBuffer, framing: ResponseHeadEncoder.Framing, generation: Int) -> EventLoopFuture<Void>? {
         guard self.isCurrent(generation), let context = self.context else { return nil }
+        if framing != .none {
+            self.active?.bytesOut += part.readableBytes
+        }
         switch framing {
         case .none:
             return context.eventLoop.makeSucceededVoidFuture()
@@ -108,6 +127,7 @@ extension HTTPConnectionHandler {
         }
         context.flush()
         active.responseEnded = true
+        self.logAccess(active, status: active.status)
         if failed {
             self.active = active
             self.closeAfterWrites(context: context)

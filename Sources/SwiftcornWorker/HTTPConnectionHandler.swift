@@ -72,6 +72,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.timer.cancel()
         if let active = self.active {
             active.bodySource?.finish(ConnectionClosedError())
+            if !active.responseEnded {
+                self.logAccess(active, status: nil)
+            }
+            self.active = nil
         }
         self.queued.removeAll()
         context.fireChannelInactive()

@@ -1,6 +1,7 @@
 import NIOCore
 import SwiftcornConfig
 import SwiftcornHTTP
+import SwiftcornLogging
 
 /// The per-connection settings every connection handler of a worker shares.
 struct HTTPServerSettings: Sendable {
@@ -11,8 +12,14 @@ struct HTTPServerSettings: Sendable {
     let keepalive: TimeAmount
     let headerTimeout: TimeAmount
     let workerIndex: Int
+    let pid: Int32
+    /// Where access records go; `nil` when the access log is off.
+    let accessLog: LogWriter?
+    let requestIDs: RequestIDGenerator
+    /// Peers whose `X-Forwarded-For` and `X-Request-ID` are believed.
+    let forwardedAllowIPs: Set<String>
 
-    init(configuration: ServerConfiguration, workerIndex: Int) {
+    init(configuration: ServerConfiguration, workerIndex: Int, pid: Int32, accessLog: LogWriter?) {
         self.limitRequestLine = configuration.limitRequestLine
         self.limitRequestFields = configuration.limitRequestFields
         self.limitRequestFieldSize = configuration.limitRequestFieldSize
@@ -20,6 +27,15 @@ struct HTTPServerSettings: Sendable {
         self.keepalive = TimeAmount(configuration.keepalive)
         self.headerTimeout = TimeAmount(configuration.headerTimeout)
         self.workerIndex = workerIndex
+        self.pid = pid
+        self.accessLog = accessLog
+        self.requestIDs = RequestIDGenerator()
+        self.forwardedAllowIPs = Set(configuration.forwardedAllowIPs)
+    }
+
+    /// Whether headers from `peer` that name the client or the request are trusted.
+    func trusts(_ peer: String) -> Bool {
+        self.forwardedAllowIPs.contains("*") || self.forwardedAllowIPs.contains(peer)
     }
 }
 

@@ -37,7 +37,7 @@ enum ResponderTask {
                 )
                 response = HTTPConnectionHandler.response(for: HTTPError(.internalServerError))
             }
-            await ResponseWriting.write(response, to: handler, generation: generation, logger: logger)
+            await ResponseWriting.write(response, route: requestContext.route, to: handler, generation: generation, logger: logger)
         }
     }
 }

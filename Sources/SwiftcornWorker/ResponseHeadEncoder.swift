@@ -35,6 +35,7 @@ enum ResponseHeadEncoder {
         framing: Framing,
         connection: ConnectionField,
         date: String,
+        requestID: String? = nil,
         into buffer: inout ByteBuffer
     ) {
         // Most heads fit the guess and are encoded once; a larger one is measured first.
@@ -43,12 +44,12 @@ enum ResponseHeadEncoder {
             var output = HeadBytes(capacity: size)
             let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
                 output.base = raw.baseAddress
-                Self.encode(head, framing: framing, connection: connection, date: date, into: &output)
+                Self.encode(head, framing: framing, connection: connection, date: date, requestID: requestID, into: &output)
                 return output.count <= size ? output.count : 0
             }
             if written > 0 { return }
             var measure = HeadBytes(capacity: 0)
-            Self.encode(head, framing: framing, connection: connection, date: date, into: &measure)
+            Self.encode(head, framing: framing, connection: connection, date: date, requestID: requestID, into: &measure)
             size = measure.count
         }
     }
@@ -59,6 +60,7 @@ enum ResponseHeadEncoder {
         framing: Framing,
         connection: ConnectionField,
         date: String,
+        requestID: String?,
         into out: inout HeadBytes
     ) {
         out.append("HTTP/1.1 ")
@@ -67,10 +69,11 @@ enum ResponseHeadEncoder {
         out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
         out.append(UInt8(ascii: "0") + UInt8(code % 10))
         out.append(UInt8(ascii: " "))
-        out.append(head.status.reasonPhrase)
+        out.append(head.status.reasonPhraseOrStandard)
         out.append("\r\n")
         var sawDate = false
         var sawServer = false
+        var sawRequestID = false
         for field in head.headerFields {
             switch field.name {
             case .contentLength, .transferEncoding, .connection:
@@ -79,6 +82,8 @@ enum ResponseHeadEncoder {
                 sawDate = true
             case .server:
                 sawServer = true
+            case Self.requestIDField:
+                sawRequestID = true
             default:
                 break
             }
@@ -93,6 +98,11 @@ enum ResponseHeadEncoder {
         if !sawDate {
             out.append("Date: ")
             out.append(date)
+            out.append("\r\n")
+        }
+        if let requestID, !sawRequestID {
+            out.append("X-Request-ID: ")
+            out.append(requestID)
             out.append("\r\n")
         }
         switch framing {
@@ -118,7 +128,7 @@ enum ResponseHeadEncoder {
 
     /// A complete error response with a short text body.
     static func errorResponse(_ status: HTTPResponse.Status, date: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let body = "\(status.code) \(status.reasonPhrase)\n"
+        let body = "\(status.code) \(status.reasonPhraseOrStandard)\n"
         var buffer = allocator.buffer(capacity: 160 + body.utf8.count)
         var head = HTTPResponse(status: status)
         head.headerFields[.contentType] = "text/plain; charset=utf-8"
@@ -126,6 +136,8 @@ enum ResponseHeadEncoder {
         buffer.writeString(body)
         return buffer
     }
+
+    static let requestIDField = HTTPField.Name("X-Request-ID")!
 
     /// Whether a response with `status` may carry a body (RFC 9110, section 6.4.1).
     static func statusAllowsBody(_ status: HTTPResponse.Status) -> Bool {

@@ -5,21 +5,27 @@ import SwiftcornHTTP
 
 /// Carries a response from the responder's task to its connection's event loop.
 enum ResponseWriting {
-    static func write(_ response: Response, to handler: NIOLoopBound<HTTPConnectionHandler>, generation: Int, logger: Logger) async {
+    static func write(
+        _ response: Response,
+        route: String?,
+        to handler: NIOLoopBound<HTTPConnectionHandler>,
+        generation: Int,
+        logger: Logger
+    ) async {
         let loop = handler.eventLoop
         switch response.body.storage {
         case .buffer(let buffer):
             let head = response.head
             if loop.inEventLoop {
-                Self.writeComplete(head, buffer, handler.value, generation: generation)
+                Self.writeComplete(head, buffer, route: route, handler.value, generation: generation)
             } else {
-                loop.execute { Self.writeComplete(head, buffer, handler.value, generation: generation) }
+                loop.execute { Self.writeComplete(head, buffer, route: route, handler.value, generation: generation) }
             }
         case .stream(let produce):
             let head = response.head
             let length = response.body.contentLength
             let framing = try? await Self.onLoop(loop) {
-                handler.value.writeHead(head, bodyLength: length, completeBody: nil, generation: generation)
+                handler.value.writeHead(head, bodyLength: length, completeBody: nil, route: route, generation: generation)
             }
             guard let framing = framing ?? nil else { return }
             let writer = ChannelResponseBodyWriter(handler: handler, framing: framing, generation: generation, declaredLength: length)
@@ -42,8 +48,16 @@ enum ResponseWriting {
         }
     }
 
-    private static func writeComplete(_ head: HTTPResponse, _ body: ByteBuffer, _ handler: HTTPConnectionHandler, generation: Int) {
-        guard let framing = handler.writeHead(head, bodyLength: body.readableBytes, completeBody: body, generation: generation) else { return }
+    private static func writeComplete(
+        _ head: HTTPResponse,
+        _ body: ByteBuffer,
+        route: String?,
+        _ handler: HTTPConnectionHandler,
+        generation: Int
+    ) {
+        guard
+            let framing = handler.writeHead(head, bodyLength: body.readableBytes, completeBody: body, route: route, generation: generation)
+        else { return }
         handler.endResponse(framing: framing, failed: false, generation: generation)
     }
 

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SwiftcornConfig
 import SwiftcornHTTP
+import SwiftcornLogging
 import SwiftcornSystem
 import Synchronization
 
@@ -70,6 +71,7 @@ public enum WorkerProcess {
             exit(WorkerEnvironment.bootFailureExitCode)
         }
 
+        let accessLog = Self.makeAccessLog(configuration.logging, logger: logger)
         let server: WorkerServer
         do {
             server = try WorkerServer.start(
@@ -78,6 +80,7 @@ public enum WorkerProcess {
                 configuration: configuration,
                 workerIndex: index,
                 responder: responder,
+                accessLog: accessLog,
                 logger: logger
             )
         } catch {
@@ -85,7 +88,27 @@ public enum WorkerProcess {
             exit(WorkerEnvironment.bootFailureExitCode)
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
-        Self.superviseUntilStopped(server: server, signals: signals, masterPID: masterPID, configuration: configuration, logger: logger)
+        Self.superviseUntilStopped(
+            server: server,
+            signals: signals,
+            masterPID: masterPID,
+            configuration: configuration,
+            accessLog: accessLog,
+            logger: logger
+        )
+    }
+
+    /// The access log writer for the configured destinations; journald joins with the logging work.
+    private static func makeAccessLog(_ logging: LoggingConfiguration, logger: Logger) -> LogWriter? {
+        var destinations: [LogDestination] = []
+        for value in logging.accessLog {
+            if value == "journald" {
+                logger.warning("access_log journald is not available yet; records go to the other destinations")
+                continue
+            }
+            destinations.append(LogDestination(configured: value, standard: .standardOutput))
+        }
+        return destinations.isEmpty ? nil : LogWriter(destinations: destinations)
     }
 
     private static func superviseUntilStopped(
@@ -93,8 +116,14 @@ public enum WorkerProcess {
         signals: borrowing SignalDescriptor,
         masterPID: pid_t,
         configuration: ServerConfiguration,
+        accessLog: LogWriter?,
         logger: Logger
     ) -> Never {
+        // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
+        func exitFlushing(_ status: Int32) -> Never {
+            accessLog?.flush()
+            exit(status)
+        }
         let drained = DrainCompletion()
         var drainDeadline: ContinuousClock.Instant?
         while true {
@@ -114,11 +143,11 @@ public enum WorkerProcess {
                 server.drain { drained.markDone() }
             }
             if drained.isDone {
-                exit(0)
+                exitFlushing(0)
             }
             if let deadline = drainDeadline, deadline <= .now {
                 logger.warning("graceful timeout reached with connections open", metadata: ["open": "\(server.registry.count)"])
-                exit(0)
+                exitFlushing(0)
             }
         }
     }

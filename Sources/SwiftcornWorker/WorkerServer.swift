@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import SwiftcornConfig
 import SwiftcornHTTP
+import SwiftcornLogging
 
 #if canImport(Glibc)
 import Glibc
@@ -27,10 +28,11 @@ final class WorkerServer: Sendable {
         configuration: ServerConfiguration,
         workerIndex: Int,
         responder: any Responder,
+        accessLog: LogWriter?,
         logger: Logger
     ) throws -> WorkerServer {
         let registry = ConnectionRegistry(limit: configuration.workerConnections)
-        let settings = HTTPServerSettings(configuration: configuration, workerIndex: workerIndex)
+        let settings = HTTPServerSettings(configuration: configuration, workerIndex: workerIndex, pid: getpid(), accessLog: accessLog)
         var limits = NIOHTTPDecoderLimitConfiguration()
         // NIO enforces one field-size cap for the request line and fields alike; the exact,
         // separate limits are checked on the decoded head so each gets its own status.

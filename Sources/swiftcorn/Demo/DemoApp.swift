@@ -82,7 +82,7 @@ struct DemoApp: Responder {
     private static func status(_ text: Substring) throws -> Response {
         let code = try Self.integer(text, name: "status", in: 200...599)
         let status = HTTPResponse.Status(code: code)
-        return Response(status: status, headerFields: Self.textFields, body: ResponseBody(string: "\(code) \(status.reasonPhrase)\n"))
+        return Response(status: status, headerFields: Self.textFields, body: ResponseBody(string: "\(code) \(status.reasonPhraseOrStandard)\n"))
     }
 
     private static func bytes(_ text: Substring, allocator: ByteBufferAllocator) throws -> Response {

@@ -1,0 +1,32 @@
+extension AccessRecord {
+    /// The record as one JSON line, keys in schema order.
+    public func jsonLine() -> [UInt8] {
+        var writer = JSONLineWriter(capacity: 384 + self.path.utf8.count + self.userAgent.utf8.count)
+        var timestamp: [UInt8] = [UInt8(ascii: "\"")]
+        timestamp.reserveCapacity(29)
+        RFC3339Timestamp.append(micros: self.timestampMicroseconds, to: &timestamp)
+        timestamp.append(UInt8(ascii: "\""))
+        writer.field("ts", rawJSON: timestamp)
+        writer.field("level", "info")
+        writer.field("event", "access")
+        writer.field("method", self.method)
+        writer.field("path", self.path)
+        writer.field("query", self.query)
+        if let route = self.route {
+            writer.field("route", route)
+        }
+        writer.field("status", self.status)
+        writer.field("duration_ms", millisecondsFromMicroseconds: self.durationMicroseconds)
+        writer.field("bytes_in", self.bytesIn)
+        writer.field("bytes_out", self.bytesOut)
+        writer.field("remote_addr", self.remoteAddress)
+        writer.field("user_agent", self.userAgent)
+        writer.field("referer", self.referer)
+        writer.field("request_id", self.requestID)
+        writer.field("http_version", self.httpVersion)
+        writer.field("host", self.host)
+        writer.field("worker", self.worker)
+        writer.field("pid", Int(self.pid))
+        return writer.finish()
+    }
+}
