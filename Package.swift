@@ -40,8 +40,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictConcurrency
         ),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "SwiftcornLogging",
+            dependencies: ["CSystemd", "SwiftcornConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictConcurrency
         ),
         .target(
@@ -72,6 +74,7 @@ let package = Package(
             name: "Swiftcorn",
             dependencies: [
                 "SwiftcornSystem",
+                "SwiftcornLogging",
                 "SwiftcornArbiter",
                 "SwiftcornConfig",
                 "SwiftcornHTTP",

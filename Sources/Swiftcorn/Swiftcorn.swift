@@ -1,5 +1,6 @@
 import SwiftcornArbiter
 import SwiftcornConfig
+import SwiftcornLogging
 import SwiftcornSystem
 import SwiftcornWorker
 
@@ -36,11 +37,10 @@ public enum Swiftcorn {
         arguments: [String] = CommandLine.arguments,
         makeApp: (ServerConfiguration) throws -> any Responder
     ) -> Never {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        // Before any thread exists (log writers, event loops): the master's and workers' signals
+        // are read from signalfds, so no thread may leave them deliverable.
+        SignalDescriptor.block([SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2])
+        LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
         if WorkerProcess.isWorker {
             WorkerProcess.run(makeResponder: makeApp)
         }
@@ -68,8 +68,12 @@ public enum Swiftcorn {
             print("configuration OK")
             exit(0)
         case .run(let resolved):
-            var logger = Logger(label: "swiftcorn.arbiter")
-            logger.logLevel = Logger.Level(rawValue: resolved.configuration.logLevel.rawValue) ?? .info
+            ErrorLog.configure(
+                writer: resolved.configuration.logging.makeErrorWriter(worker: 0),
+                worker: 0,
+                level: Logger.Level(rawValue: resolved.configuration.logLevel.rawValue) ?? .info
+            )
+            let logger = Logger(label: "swiftcorn.arbiter")
             let arbiter = Arbiter(
                 configuration: resolved.configuration,
                 reloader: ConfigurationReloader(arguments: commandLine, environment: environment),
@@ -77,7 +81,9 @@ public enum Swiftcorn {
                 processName: Self.programName(arguments),
                 logger: logger
             )
-            exit(arbiter.run())
+            let status = arbiter.run()
+            ErrorLog.writer.flush()
+            exit(status)
         }
     }
 

@@ -74,7 +74,7 @@ public struct Arbiter {
         var supervisor = WorkerSupervisor(workers: self.configuration.workers, gracefulTimeout: self.configuration.gracefulTimeout)
         self.logger.info(
             "master started",
-            metadata: ["pid": "\(getpid())", "workers": "\(self.configuration.workers)"]
+            metadata: ["workers": "\(self.configuration.workers)"]
         )
         var pending = supervisor.start()
         while true {
@@ -131,10 +131,10 @@ public struct Arbiter {
                 let now = ContinuousClock.now
                 do {
                     let pid = try spawner.spawn(index: index)
-                    self.logger.info("worker started", metadata: ["worker": "\(index)", "pid": "\(pid)"])
+                    self.logger.info("worker started", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                     actions += supervisor.workerSpawned(index: index, pid: pid, now: now)
                 } catch {
-                    self.logger.error("cannot start worker", metadata: ["worker": "\(index)", "error": "\(error)"])
+                    self.logger.error("cannot start worker", metadata: ["worker_index": "\(index)", "error": "\(error)"])
                     actions += supervisor.spawnFailed(index: index, now: now)
                 }
             case .signal(let pid, let signal):
@@ -162,8 +162,8 @@ public struct Arbiter {
 
     private func report(_ exit: WorkerSupervisor.WorkerExit) {
         var metadata: Logger.Metadata = [
-            "worker": "\(exit.index)",
-            "pid": "\(exit.pid)",
+            "worker_index": "\(exit.index)",
+            "worker_pid": "\(exit.pid)",
             "reason": "\(exit.reason.rawValue)",
             "status": "\(exit.status)",
             "lifetime_s": "\(exit.lifetime.seconds)",

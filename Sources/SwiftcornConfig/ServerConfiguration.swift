@@ -87,6 +87,10 @@ public struct LoggingConfiguration: Sendable, Hashable, Codable {
     public var compress: Bool = false
     /// journald's `SYSLOG_IDENTIFIER`.
     public var journalIdentifier: String = "swiftcorn"
+    /// Records each process's log queue holds before `overflow` applies.
+    public var queueSize: Int = 8192
+    /// A full queue's policy: `block` (wait: nothing lost) or `drop` (discard and count).
+    public var overflow: String = "block"
 
     /// The defaults.
     public init() {}

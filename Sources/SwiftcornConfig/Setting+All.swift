@@ -108,8 +108,7 @@ extension Setting {
             "access_log",
             ["--access-logfile"],
             "DEST",
-            "access records to - (stdout), journald or a file; repeatable",
-            pending: logs,
+            "access records to - (stdout), journald or a file; repeatable; none: off",
             \.logging.accessLog
         ),
         .list(
@@ -117,10 +116,17 @@ extension Setting {
             ["--error-logfile"],
             "DEST",
             "error records to - (stderr), journald or a file; repeatable",
-            pending: logs,
             \.logging.errorLog
         ),
-        .choice("log_format", ["--log-format"], ["json", "text"], "record format on streams and files", pending: logs, \.logging.format),
+        .choice("log_format", ["--log-format"], ["json", "text"], "record format on streams and files", \.logging.format),
+        .integer("log_queue_size", ["--log-queue-size"], 1...10_000_000, "records a process's log queue holds", \.logging.queueSize),
+        .choice(
+            "log_overflow",
+            ["--log-overflow"],
+            ["block", "drop"],
+            "a full log queue waits (block) or discards and counts (drop)",
+            \.logging.overflow
+        ),
         .size("log_max_size", ["--log-max-size"], "rotate a log file past this size; 0: never", pending: logs, \.logging.maxSize),
         .choice(
             "log_interval",
@@ -132,7 +138,7 @@ extension Setting {
         ),
         .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", pending: logs, \.logging.keep),
         .boolean("log_compress", ["--log-compress"], "gzip rotated log files", pending: logs, \.logging.compress),
-        .text("journal_identifier", ["--journal-identifier"], "NAME", "journald SYSLOG_IDENTIFIER", pending: logs, \.logging.journalIdentifier),
+        .text("journal_identifier", ["--journal-identifier"], "NAME", "journald SYSLOG_IDENTIFIER", \.logging.journalIdentifier),
     ]
 
     private static let metrics: [Setting] = [

@@ -10,11 +10,17 @@ public enum LogDestination: Sendable, Hashable, CustomStringConvertible {
     case standardError
     /// A file, opened for appending.
     case file(path: String)
+    /// The systemd journal.
+    case journald
 
-    /// Reads a configured destination: `-` is the stream's standard one, anything else a path.
-    /// (`journald` is the journald sink's, handled before this.)
+    /// Reads a configured destination: `-` is the stream's standard one, `journald` the
+    /// journal, anything else a path.
     public init(configured value: String, standard: LogDestination) {
-        self = value == "-" ? standard : .file(path: value)
+        switch value {
+        case "-": self = standard
+        case "journald": self = .journald
+        default: self = .file(path: value)
+        }
     }
 
     public var description: String {
@@ -22,19 +28,7 @@ public enum LogDestination: Sendable, Hashable, CustomStringConvertible {
         case .standardOutput: "stdout"
         case .standardError: "stderr"
         case .file(let path): path
-        }
-    }
-
-    /// Opens the destination: a descriptor that appends.
-    func open() -> Int32 {
-        switch self {
-        case .standardOutput:
-            return 1
-        case .standardError:
-            return 2
-        case .file(let path):
-            // O_APPEND makes each write land whole at the end, even with every worker writing the file.
-            return Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        case .journald: "journald"
         }
     }
 }

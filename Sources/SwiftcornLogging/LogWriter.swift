@@ -4,50 +4,93 @@ import Synchronization
 import Glibc
 #endif
 
-/// Writes log lines on a thread of its own, so no file or pipe write ever runs on an event loop.
+/// Writes log records on a thread of its own, so no file, pipe or journald write ever runs on an
+/// event loop.
 ///
-/// Producers hand lines over through a bounded queue. When it is full, `block` makes the
-/// producer wait (backpressure: nothing is lost) and `drop` discards the line and counts it. The
-/// writer takes everything queued at once and writes it with one `write` per destination, so a
-/// burst costs one system call and a line is never split.
+/// Producers hand records over through a bounded queue. When it is full, `block` makes the
+/// producer wait (backpressure: nothing is lost) and `drop` discards the record and counts it;
+/// the writer then reports the drops itself, in a warning record. Each wake-up takes everything
+/// queued and gives it to every sink at once, so a burst costs one system call per sink.
 public final class LogWriter: @unchecked Sendable {
     /// What a full queue does to a producer.
     public enum OverflowPolicy: String, Sendable {
         /// Wait until the writer catches up.
         case block
-        /// Discard the line and count it.
+        /// Discard the record and count it.
         case drop
     }
 
-    private let destinations: [LogDestination]
+    private let sinks: [any LogSink]
     private let capacity: Int
     private let policy: OverflowPolicy
+    private let identity: (worker: Int, pid: Int32)
     // A pthread mutex and conditions rather than `Mutex`: producers and the writer wait on them.
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private let drained = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let idle = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `lock`.
-    private var queue: [[UInt8]] = []
+    private var queue: [LogEntry] = []
     private var writing = false
-    private var stopping = false
-    private var descriptors: [Int32] = []
-    /// Whether each destination is a regular file (else a pipe, a terminal or a socket).
-    private var regularFiles: [Bool] = []
+    private var reopenRequested = false
+    private var droppedSinceReport = 0
     private let droppedCount = Atomic<Int>(0)
     private let writtenCount = Atomic<Int>(0)
+    private let fallbackCount = Atomic<Int>(0)
 
-    /// Starts a writer for `destinations`.
-    public init(destinations: [LogDestination], capacity: Int = 8192, policy: OverflowPolicy = .block) {
-        self.destinations = destinations
+    /// Starts a writer thread for `destinations`.
+    ///
+    /// - Parameters:
+    ///   - destinations: Where records go.
+    ///   - format: How streams and files render records.
+    ///   - journalIdentifier: journald's `SYSLOG_IDENTIFIER`.
+    ///   - capacity: Records the queue holds.
+    ///   - policy: What a full queue does.
+    ///   - worker: The worker index (0 in the master), for the writer's own records.
+    public init(
+        destinations: [LogDestination],
+        format: LogFormat = .json,
+        journalIdentifier: String = "swiftcorn",
+        capacity: Int = 8192,
+        policy: OverflowPolicy = .block,
+        worker: Int = 0
+    ) {
         self.capacity = max(1, capacity)
         self.policy = policy
+        self.identity = (worker, getpid())
+        var sinks: [any LogSink] = []
+        for destination in destinations {
+            switch destination {
+            case .standardOutput: sinks.append(StreamSink(standardDescriptor: 1, format: format))
+            case .standardError: sinks.append(StreamSink(standardDescriptor: 2, format: format))
+            case .file(let path): sinks.append(StreamSink(path: path, format: format))
+            case .journald:
+                let identity = (worker: worker, pid: getpid())
+                sinks.append(
+                    JournalSink(identifier: journalIdentifier) { error in
+                        // One warning per switch to the fallback, written where it is sure to land.
+                        let warning = EventRecord(
+                            timestampMicroseconds: WallClock.microseconds(),
+                            level: "warning",
+                            logger: "swiftcorn.logging",
+                            message: "journald refused a record; writing to stderr and retrying every 5s",
+                            worker: identity.worker,
+                            pid: identity.pid,
+                            file: #filePath,
+                            line: #line,
+                            function: #function,
+                            metadata: [("errno", String(error)), ("error", String(cString: strerror(error)))]
+                        )
+                        StreamSink.writeAll(warning.jsonLine(), to: 2)
+                    }
+                )
+            }
+        }
+        self.sinks = sinks
         pthread_mutex_init(self.lock, nil)
         pthread_cond_init(self.notEmpty, nil)
         pthread_cond_init(self.notFull, nil)
-        pthread_cond_init(self.drained, nil)
-        self.descriptors = destinations.map { $0.open() }
-        self.regularFiles = self.descriptors.map(Self.isRegularFile)
+        pthread_cond_init(self.idle, nil)
         let retained = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         pthread_create(
@@ -62,104 +105,107 @@ public final class LogWriter: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    /// Lines discarded by the `drop` policy so far.
+    /// Records discarded by the `drop` policy so far.
     public var dropped: Int { self.droppedCount.load(ordering: .relaxed) }
 
-    /// Lines written so far.
+    /// Records handed to the sinks so far.
     public var written: Int { self.writtenCount.load(ordering: .relaxed) }
 
-    /// Queues `line`, which ends with a newline.
-    public func submit(_ line: [UInt8]) {
+    /// Records journald refused and standard error took.
+    public var fellBack: Int { self.fallbackCount.load(ordering: .relaxed) }
+
+    /// Queues `entry`.
+    public func submit(_ entry: LogEntry) {
         pthread_mutex_lock(self.lock)
-        while self.queue.count >= self.capacity && !self.stopping {
+        while self.queue.count >= self.capacity {
             if self.policy == .drop {
+                self.droppedSinceReport += 1
                 pthread_mutex_unlock(self.lock)
                 self.droppedCount.add(1, ordering: .relaxed)
                 return
             }
             pthread_cond_wait(self.notFull, self.lock)
         }
-        self.queue.append(line)
+        self.queue.append(entry)
         if self.queue.count == 1 {
             pthread_cond_signal(self.notEmpty)
         }
         pthread_mutex_unlock(self.lock)
     }
 
-    /// Waits until every line queued so far is written.
+    /// Waits until every record queued so far is written.
     public func flush() {
         pthread_mutex_lock(self.lock)
         while !self.queue.isEmpty || self.writing {
-            pthread_cond_wait(self.drained, self.lock)
+            pthread_cond_wait(self.idle, self.lock)
         }
         pthread_mutex_unlock(self.lock)
     }
 
-    /// Reopens file destinations, for rotation by an outside tool (USR1).
+    /// Reopens file destinations before the next write, after they were moved (USR1).
     public func reopen() {
         pthread_mutex_lock(self.lock)
-        defer { pthread_mutex_unlock(self.lock) }
-        for (index, destination) in self.destinations.enumerated() {
-            guard case .file = destination else { continue }
-            let fresh = destination.open()
-            guard fresh >= 0 else { continue }
-            close(self.descriptors[index])
-            self.descriptors[index] = fresh
-            self.regularFiles[index] = Self.isRegularFile(fresh)
-        }
+        self.reopenRequested = true
+        pthread_cond_signal(self.notEmpty)
+        pthread_mutex_unlock(self.lock)
     }
 
     private func run() {
-        var batch: [UInt8] = []
         while true {
             pthread_mutex_lock(self.lock)
-            while self.queue.isEmpty {
+            while self.queue.isEmpty && !self.reopenRequested {
                 self.writing = false
-                pthread_cond_broadcast(self.drained)
+                pthread_cond_broadcast(self.idle)
                 pthread_cond_wait(self.notEmpty, self.lock)
             }
-            let lines = self.queue
+            var entries = self.queue
             self.queue.removeAll(keepingCapacity: true)
+            let reopen = self.reopenRequested
+            self.reopenRequested = false
+            let dropped = self.droppedSinceReport
+            self.droppedSinceReport = 0
             self.writing = true
-            let descriptors = self.descriptors
-            let regularFiles = self.regularFiles
             pthread_cond_broadcast(self.notFull)
             pthread_mutex_unlock(self.lock)
 
-            for (descriptor, isRegularFile) in zip(descriptors, regularFiles) where descriptor >= 0 {
-                // An appending write to a regular file lands whole. On a pipe, only writes up to
-                // PIPE_BUF do, and every worker shares the master's stdout: keep batches below it.
-                let limit = isRegularFile ? Int.max : Int(PIPE_BUF)
-                batch.removeAll(keepingCapacity: true)
-                for line in lines {
-                    if !batch.isEmpty && batch.count + line.count > limit {
-                        Self.writeAll(batch, to: descriptor)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                    batch.append(contentsOf: line)
-                }
-                Self.writeAll(batch, to: descriptor)
+            if reopen {
+                for sink in self.sinks { sink.reopen() }
             }
-            self.writtenCount.add(lines.count, ordering: .relaxed)
+            if dropped > 0 {
+                entries.append(.event(self.dropReport(dropped)))
+            }
+            guard !entries.isEmpty else { continue }
+            for sink in self.sinks {
+                sink.write(entries)
+            }
+            self.writtenCount.add(entries.count - (dropped > 0 ? 1 : 0), ordering: .relaxed)
+            let fellBack = self.sinks.reduce(0) { $0 + (($1 as? JournalSink)?.fallbackRecords ?? 0) }
+            self.fallbackCount.store(fellBack, ordering: .relaxed)
         }
     }
 
-    private static func isRegularFile(_ descriptor: Int32) -> Bool {
-        var info = stat()
-        return fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    private func dropReport(_ count: Int) -> EventRecord {
+        EventRecord(
+            timestampMicroseconds: WallClock.microseconds(),
+            level: "warning",
+            logger: "swiftcorn.logging",
+            message: "log queue full: records dropped",
+            worker: self.identity.worker,
+            pid: self.identity.pid,
+            file: #filePath,
+            line: #line,
+            function: #function,
+            metadata: [("dropped", String(count))]
+        )
     }
+}
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let count = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += count
-            }
-        }
+/// The wall clock in microseconds since the Unix epoch.
+public enum WallClock {
+    /// Now.
+    public static func microseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
     }
 }

@@ -26,6 +26,20 @@ public struct SignalDescriptor: ~Copyable {
         self.fileDescriptor = fd
     }
 
+    /// Blocks `signals` in the calling thread, and so in every thread it starts afterwards.
+    ///
+    /// Call it first thing in `main`: a thread started before (a log writer, an event loop)
+    /// would keep the signals deliverable, and a TERM landing on it would kill the process
+    /// instead of reaching the signalfd.
+    public static func block(_ signals: [Int32]) {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in signals {
+            sigaddset(&mask, signal)
+        }
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+    }
+
     /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal; `nil` when none arrived.
     public func wait(timeoutMilliseconds: Int32) -> Int32? {
         var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)

@@ -10,6 +10,7 @@ final class ConnectionRegistry: Sendable {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var onCapacity: (@Sendable () -> Void)?
         var onEmpty: (@Sendable () -> Void)?
+        var draining = false
     }
 
     /// The most connections open at once.
@@ -52,15 +53,23 @@ final class ConnectionRegistry: Sendable {
     /// Records `channel`, which holds a reserved place, until it closes.
     func register(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        self.state.withLock { $0.channels[id] = channel }
+        let draining = self.state.withLock { state in
+            state.channels[id] = channel
+            return state.draining
+        }
         channel.closeFuture.whenComplete { _ in
             self.connectionEnded(id: id)
+        }
+        if draining {
+            // Accepted just before the drain began and set up just after: it must drain too.
+            channel.pipeline.fireUserInboundEventTriggered(WorkerDrainEvent())
         }
     }
 
     /// Sends `event` to every connection and calls `onEmpty` once none is left open.
     func drain(event: WorkerDrainEvent, onEmpty: @escaping @Sendable () -> Void) {
         let channels = self.state.withLock { state -> [any Channel]? in
+            state.draining = true
             if state.reserved == 0 { return nil }
             state.onEmpty = onEmpty
             return Array(state.channels.values)

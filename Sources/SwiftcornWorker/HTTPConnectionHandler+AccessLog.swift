@@ -15,7 +15,7 @@ extension HTTPConnectionHandler {
         let (path, query) = Self.splitTarget(head.uri)
         let elapsed = NIODeadline.now() - request.started
         let record = AccessRecord(
-            timestampMicroseconds: Self.wallClockMicroseconds(),
+            timestampMicroseconds: WallClock.microseconds(),
             method: head.method.rawValue,
             path: path,
             query: query,
@@ -33,17 +33,11 @@ extension HTTPConnectionHandler {
             worker: self.settings.workerIndex,
             pid: self.settings.pid
         )
-        accessLog.submit(record.jsonLine())
+        accessLog.submit(.access(record))
     }
 
     private static func splitTarget(_ target: String) -> (String, String) {
         guard let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }
         return (String(target[..<question]), String(target[target.utf8.index(after: question)...]))
-    }
-
-    private static func wallClockMicroseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
     }
 }

@@ -103,6 +103,7 @@ final class SocketAcceptor: Sendable {
                 // A connection may have closed between the refusal and now; its wake-up is in the eventfd.
                 continue
             }
+            // Non-blocking (set by the worker server): losing the race to another worker is EAGAIN.
             let connection = cswiftcorn_accept(listener.fileDescriptor)
             if connection < 0 {
                 let error = errno

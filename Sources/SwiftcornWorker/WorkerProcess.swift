@@ -29,9 +29,8 @@ public enum WorkerProcess {
     /// boot-failure status and the master stops.
     public static func run(makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
         let index = Int(String(cString: getenv(WorkerEnvironment.workerIndex))) ?? 0
-        var logger = Logger(label: "swiftcorn.worker")
-        logger[metadataKey: "worker"] = "\(index)"
-        logger[metadataKey: "pid"] = "\(getpid())"
+        // Records carry the worker index and pid themselves (ErrorLog knows them).
+        let logger = Logger(label: "swiftcorn.worker")
 
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -41,7 +40,7 @@ public enum WorkerProcess {
             signals = try SignalDescriptor(signals: [SIGTERM, SIGQUIT, SIGHUP, SIGUSR1])
         } catch {
             logger.critical("cannot set up signal handling", metadata: ["error": "\(error)"])
-            exit(WorkerEnvironment.bootFailureExitCode)
+            Self.exitBootFailure()
         }
         let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
         _ = cswiftcorn_set_parent_death_signal(SIGTERM)
@@ -54,9 +53,13 @@ public enum WorkerProcess {
             configuration = try ConfigurationCoding.decode(String(cString: getenv(WorkerEnvironment.configuration) ?? strdup("")))
         } catch {
             logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
-            exit(WorkerEnvironment.bootFailureExitCode)
+            Self.exitBootFailure()
         }
-        logger.logLevel = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        ErrorLog.configure(
+            writer: configuration.logging.makeErrorWriter(worker: index),
+            worker: index,
+            level: Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        )
         let socketCount = getenv(WorkerEnvironment.listenFDs).flatMap { Int(String(cString: $0)) } ?? 0
 
         NIOSingletons.groupLoopCountSuggestion = configuration.threads
@@ -68,10 +71,10 @@ public enum WorkerProcess {
             responder = try makeResponder(configuration)
         } catch {
             logger.critical("application failed to start", metadata: ["error": "\(error)"])
-            exit(WorkerEnvironment.bootFailureExitCode)
+            Self.exitBootFailure()
         }
 
-        let accessLog = Self.makeAccessLog(configuration.logging, logger: logger)
+        let accessLog = configuration.logging.makeAccessWriter(worker: index)
         let server: WorkerServer
         do {
             server = try WorkerServer.start(
@@ -85,7 +88,7 @@ public enum WorkerProcess {
             )
         } catch {
             logger.critical("cannot serve on the inherited sockets", metadata: ["error": "\(error)"])
-            exit(WorkerEnvironment.bootFailureExitCode)
+            Self.exitBootFailure()
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
         Self.superviseUntilStopped(
@@ -98,17 +101,10 @@ public enum WorkerProcess {
         )
     }
 
-    /// The access log writer for the configured destinations; journald joins with the logging work.
-    private static func makeAccessLog(_ logging: LoggingConfiguration, logger: Logger) -> LogWriter? {
-        var destinations: [LogDestination] = []
-        for value in logging.accessLog {
-            if value == "journald" {
-                logger.warning("access_log journald is not available yet; records go to the other destinations")
-                continue
-            }
-            destinations.append(LogDestination(configured: value, standard: .standardOutput))
-        }
-        return destinations.isEmpty ? nil : LogWriter(destinations: destinations)
+    /// Exits with the boot-failure status once the records saying why are written.
+    private static func exitBootFailure() -> Never {
+        ErrorLog.writer.flush()
+        exit(WorkerEnvironment.bootFailureExitCode)
     }
 
     private static func superviseUntilStopped(
@@ -122,6 +118,7 @@ public enum WorkerProcess {
         // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
         func exitFlushing(_ status: Int32) -> Never {
             accessLog?.flush()
+            ErrorLog.writer.flush()
             exit(status)
         }
         let drained = DrainCompletion()
@@ -131,6 +128,10 @@ public enum WorkerProcess {
             switch signal {
             case SIGQUIT:
                 exit(0)
+            case SIGUSR1:
+                // The files were moved (by the master's rotation or logrotate): write to new ones.
+                accessLog?.reopen()
+                ErrorLog.writer.reopen()
             case SIGTERM where drainDeadline == nil:
                 drainDeadline = .now + configuration.gracefulTimeout
                 server.drain { drained.markDone() }

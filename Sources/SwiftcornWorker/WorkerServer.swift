@@ -66,6 +66,9 @@ final class WorkerServer: Sendable {
                 } == 0 && Int32(address.ss_family) != AF_UNIX
             // Re-issuing listen sets the configured backlog whatever a previous owner asked for.
             Glibc.listen(descriptor, Int32(clamping: configuration.backlog))
+            // Every worker is woken for each connection and all but one find nothing to accept:
+            // a blocking socket would park the losers in accept() until the next connection.
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
             listeners.append(SocketAcceptor.Listener(fileDescriptor: descriptor, isTCP: isTCP))
         }
 

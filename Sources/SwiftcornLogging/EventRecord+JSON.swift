@@ -1,0 +1,34 @@
+extension EventRecord {
+    /// Keys of the record itself, which metadata may not shadow.
+    static let reservedKeys: Set<String> = ["ts", "level", "event", "logger", "message", "worker", "pid", "source"]
+
+    /// The record as one JSON line: `ts, level, event, logger, message, worker, pid, source`, then metadata.
+    public func jsonLine() -> [UInt8] {
+        var writer = JSONLineWriter(capacity: 256 + self.message.utf8.count)
+        var timestamp: [UInt8] = [UInt8(ascii: "\"")]
+        RFC3339Timestamp.append(micros: self.timestampMicroseconds, to: &timestamp)
+        timestamp.append(UInt8(ascii: "\""))
+        writer.field("ts", rawJSON: timestamp)
+        writer.field("level", self.level)
+        writer.field("event", "log")
+        writer.field("logger", self.logger)
+        writer.field("message", self.message)
+        writer.field("worker", self.worker)
+        writer.field("pid", Int(self.pid))
+        writer.field("source", "\(Self.shortFile(self.file)):\(self.line)")
+        for (key, value) in self.metadata {
+            writer.field(dynamicKey: Self.reservedKeys.contains(key) ? "meta_" + key : key, value)
+        }
+        return writer.finish()
+    }
+
+    /// `Sources/SwiftcornArbiter/Arbiter.swift` rather than the build machine's absolute path.
+    static func shortFile(_ file: String) -> String {
+        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        if let sources = parts.lastIndex(of: "Sources"), sources + 1 < parts.count {
+            return parts[(sources + 1)...].joined(separator: "/")
+        }
+        // #fileID already is `Module/File.swift`; an absolute path is cut to its last part.
+        return file.hasPrefix("/") ? parts.last.map(String.init) ?? file : file
+    }
+}

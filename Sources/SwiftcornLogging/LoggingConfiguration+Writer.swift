@@ -1,0 +1,25 @@
+import SwiftcornConfig
+
+extension LoggingConfiguration {
+    /// A writer for the access stream's destinations, `nil` when there are none.
+    public func makeAccessWriter(worker: Int) -> LogWriter? {
+        self.makeWriter(self.accessLog, standard: .standardOutput, worker: worker)
+    }
+
+    /// A writer for the error stream's destinations, standard error when there are none.
+    public func makeErrorWriter(worker: Int) -> LogWriter {
+        self.makeWriter(self.errorLog.isEmpty ? ["-"] : self.errorLog, standard: .standardError, worker: worker)!
+    }
+
+    private func makeWriter(_ values: [String], standard: LogDestination, worker: Int) -> LogWriter? {
+        guard !values.isEmpty else { return nil }
+        return LogWriter(
+            destinations: values.map { LogDestination(configured: $0, standard: standard) },
+            format: LogFormat(rawValue: self.format) ?? .json,
+            journalIdentifier: self.journalIdentifier,
+            capacity: self.queueSize,
+            policy: LogWriter.OverflowPolicy(rawValue: self.overflow) ?? .block,
+            worker: worker
+        )
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes lines to a descriptor: standard output or error, or an appending file.
+final class StreamSink: LogSink {
+    let kind: String
+    private let format: LogFormat
+    private let path: String?
+    private var descriptor: Int32
+    private var isRegularFile: Bool
+    private var batch: [UInt8] = []
+
+    /// A sink for standard output (1) or standard error (2).
+    init(standardDescriptor: Int32, format: LogFormat) {
+        self.kind = standardDescriptor == 1 ? "stdout" : "stderr"
+        self.format = format
+        self.path = nil
+        self.descriptor = standardDescriptor
+        self.isRegularFile = Self.isRegularFile(standardDescriptor)
+    }
+
+    /// A sink appending to the file at `path`, created if missing.
+    init(path: String, format: LogFormat) {
+        self.kind = "file"
+        self.format = format
+        self.path = path
+        self.descriptor = Self.open(path)
+        self.isRegularFile = Self.isRegularFile(self.descriptor)
+    }
+
+    func write(_ entries: [LogEntry]) {
+        guard self.descriptor >= 0 else { return }
+        // An appending write to a regular file lands whole. On a pipe, only writes up to
+        // PIPE_BUF do, and every worker shares the master's stdout: keep batches below it.
+        let limit = self.isRegularFile ? Int.max : Int(PIPE_BUF)
+        self.batch.removeAll(keepingCapacity: true)
+        for entry in entries {
+            let line = self.format.line(for: entry)
+            if !self.batch.isEmpty && self.batch.count + line.count > limit {
+                Self.writeAll(self.batch, to: self.descriptor)
+                self.batch.removeAll(keepingCapacity: true)
+            }
+            self.batch.append(contentsOf: line)
+        }
+        Self.writeAll(self.batch, to: self.descriptor)
+    }
+
+    func reopen() {
+        guard let path = self.path else { return }
+        let fresh = Self.open(path)
+        guard fresh >= 0 else { return }
+        if self.descriptor >= 0 {
+            close(self.descriptor)
+        }
+        self.descriptor = fresh
+        self.isRegularFile = Self.isRegularFile(fresh)
+    }
+
+    private static func open(_ path: String) -> Int32 {
+        // O_APPEND makes each write land whole at the end, even with every worker writing the file.
+        Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    }
+
+    private static func isRegularFile(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += count
+            }
+        }
+    }
+}
