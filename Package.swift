@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "SwiftcornSystem",
                 "SwiftcornConfig",
+                "SwiftcornLogging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency

@@ -1,5 +1,7 @@
+import CSwiftcornSystem
 import Logging
 import SwiftcornConfig
+import SwiftcornLogging
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -76,12 +78,18 @@ public struct Arbiter {
             "master started",
             metadata: ["workers": "\(self.configuration.workers)"]
         )
+        var rotator = LogRotator(logging: self.configuration.logging)
         var pending = supervisor.start()
         while true {
             if let code = self.perform(&pending, supervisor: &supervisor, spawner: spawner) {
                 return code
             }
-            let signal = signals.wait(timeoutMilliseconds: Self.pollTimeout(until: supervisor.nextDeadline))
+            var timeout = Self.pollTimeout(until: supervisor.nextDeadline)
+            if rotator.isActive {
+                // Size checks are a stat per file: a quarter second bounds the overshoot cheaply.
+                timeout = min(timeout, 250)
+            }
+            let signal = signals.wait(timeoutMilliseconds: timeout)
             let now = ContinuousClock.now
             switch signal {
             case SIGTERM, SIGINT:
@@ -92,6 +100,10 @@ public struct Arbiter {
                 pending += supervisor.stopRequested(graceful: false, now: now)
             case SIGHUP:
                 self.validateReload()
+            case SIGUSR1:
+                // An outside tool (logrotate) moved the files: everyone writes to new ones.
+                self.logger.info("reopening log files", metadata: ["signal": "SIGUSR1"])
+                self.reopenLogs(supervisor.runningWorkers.map(\.pid))
             case .some(let other) where other != SIGCHLD:
                 self.logger.warning("signal not handled yet", metadata: ["signal": "\(ProcessExitStatus.signalName(other))"])
             default:
@@ -100,6 +112,16 @@ public struct Arbiter {
             // Standard signals coalesce, so every wake-up reaps every child that has ended.
             pending += self.reap(&supervisor, now: now)
             pending += supervisor.tick(now: now)
+            if rotator.isActive {
+                let rotated = rotator.rotateDue()
+                if !rotated.isEmpty {
+                    self.logger.info("log files rotated", metadata: ["files": "\(rotated.joined(separator: ","))"])
+                    self.reopenLogs(supervisor.runningWorkers.map(\.pid))
+                }
+                rotator.compressReleased(writers: supervisor.runningWorkers.map(\.pid) + [getpid()]) { path in
+                    Self.spawnCompression(of: path, logger: self.logger)
+                }
+            }
         }
     }
 
@@ -116,6 +138,37 @@ public struct Arbiter {
             for error in errors.errors {
                 self.logger.error("reload refused: configuration error", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Reopens the master's own log files and tells every worker to reopen theirs.
+    private func reopenLogs(_ workers: [pid_t]) {
+        ErrorLog.writer.reopen()
+        for worker in workers {
+            kill(worker, SIGUSR1)
+        }
+    }
+
+    /// Compresses a rotated file with `gzip` in a child process: the master never blocks on it,
+    /// and the reaper ignores the child, which is no worker.
+    private static func spawnCompression(of path: String, logger: Logger) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let result = CStringArray.with(["gzip", "-f", path]) { argv in
+            posix_spawnp(&pid, "gzip", &actions, &attributes, argv, cswiftcorn_environ())
+        }
+        if result != 0 {
+            logger.error("cannot compress rotated log file", metadata: ["file": "\(path)", "errno": "\(result)"])
         }
     }
 

@@ -3,7 +3,6 @@ extension Setting {
     static let all: [Setting] = server + limits + logging + metrics + statsd
 
     private static let lifecycle = "the zero-downtime operations work (reload, recycling, heartbeat)"
-    private static let logs = "the structured logging work"
     private static let metricsWork = "the metrics work"
 
     private static let server: [Setting] = [
@@ -75,8 +74,7 @@ extension Setting {
             "forwarded_allow_ips",
             ["--forwarded-allow-ips"],
             "IPS",
-            "peers trusted for X-Forwarded-For; * for all",
-            pending: logs,
+            "peers trusted for X-Forwarded-For and X-Request-ID; * for all",
             \.forwardedAllowIPs
         ),
     ]
@@ -127,17 +125,17 @@ extension Setting {
             "a full log queue waits (block) or discards and counts (drop)",
             \.logging.overflow
         ),
-        .size("log_max_size", ["--log-max-size"], "rotate a log file past this size; 0: never", pending: logs, \.logging.maxSize),
+        .size("log_max_size", ["--log-max-size"], "rotate a log file past this size; 0: never", \.logging.maxSize),
         .choice(
             "log_interval",
             ["--log-interval"],
             ["none", "hourly", "daily"],
             "rotate log files on the hour or day",
-            pending: logs,
+
             \.logging.interval
         ),
-        .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", pending: logs, \.logging.keep),
-        .boolean("log_compress", ["--log-compress"], "gzip rotated log files", pending: logs, \.logging.compress),
+        .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", \.logging.keep),
+        .boolean("log_compress", ["--log-compress"], "gzip rotated log files", \.logging.compress),
         .text("journal_identifier", ["--journal-identifier"], "NAME", "journald SYSLOG_IDENTIFIER", \.logging.journalIdentifier),
     ]
 

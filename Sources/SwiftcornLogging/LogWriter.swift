@@ -171,14 +171,22 @@ public final class LogWriter: @unchecked Sendable {
             if reopen {
                 for sink in self.sinks { sink.reopen() }
             }
+            var reportedHere = false
             if dropped > 0 {
-                entries.append(.event(self.dropReport(dropped)))
+                // The warning belongs in the error log; only the error log's own writer keeps it.
+                let errorLog = ErrorLog.writer
+                if errorLog === self {
+                    entries.append(.event(self.dropReport(dropped)))
+                    reportedHere = true
+                } else {
+                    errorLog.submit(.event(self.dropReport(dropped)))
+                }
             }
             guard !entries.isEmpty else { continue }
             for sink in self.sinks {
                 sink.write(entries)
             }
-            self.writtenCount.add(entries.count - (dropped > 0 ? 1 : 0), ordering: .relaxed)
+            self.writtenCount.add(entries.count - (reportedHere ? 1 : 0), ordering: .relaxed)
             let fellBack = self.sinks.reduce(0) { $0 + (($1 as? JournalSink)?.fallbackRecords ?? 0) }
             self.fallbackCount.store(fellBack, ordering: .relaxed)
         }

@@ -23,6 +23,25 @@ public enum Journal {
         ProcFS.processes(named: "systemd-journal").first
     }
 
+    /// Whether systemd (PID 1) runs journald here; then tests must not stop it.
+    public static var isManagedBySystemd: Bool {
+        ((try? String(contentsOfFile: "/proc/1/comm", encoding: .utf8)) ?? "").hasPrefix("systemd")
+    }
+
+    /// Starts systemd-journald directly, as `make test` does where no systemd runs it, and
+    /// waits for its socket. It takes no arguments: any would be read as a namespace.
+    public static func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/lib/systemd/systemd-journald")
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try Poll.until("journald's socket", timeout: .seconds(10)) {
+            FileManager.default.fileExists(atPath: "/run/systemd/journal/socket") && Self.daemonPID != nil
+        }
+    }
+
     /// A fresh identifier, so a test reads back only its own entries.
     public static func uniqueIdentifier(_ prefix: String) -> String {
         "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"

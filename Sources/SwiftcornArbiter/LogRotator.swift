@@ -1,0 +1,132 @@
+import SwiftcornConfig
+import SwiftcornLogging
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rotates the log files every process appends to: only the master renames, then tells the
+/// workers to reopen.
+///
+/// A worker keeps appending to the renamed file through its open descriptor until it reopens,
+/// and `O_APPEND` writes land whole, so no line is lost, split or written twice. A rotated file
+/// is compressed only once no worker holds it open any more (read from `/proc/PID/fd`), so
+/// compression never races a late write.
+struct LogRotator {
+    private let paths: [String]
+    private let maxSize: Int
+    private let interval: String
+    private let keep: Int
+    private let compress: Bool
+    private var nextBoundary: Int64?
+    /// Rotated files waiting for their last writer to reopen before compression: path and inode.
+    private var pendingCompression: [(path: String, device: UInt64, inode: UInt64)] = []
+
+    /// Whether anything is to be rotated at all.
+    var isActive: Bool {
+        !self.paths.isEmpty && (self.maxSize > 0 || self.interval != "none")
+    }
+
+    init(logging: LoggingConfiguration) {
+        let destinations = logging.accessLog + logging.errorLog
+        var seen: Set<String> = []
+        self.paths = destinations.filter { $0 != "-" && $0 != "journald" && seen.insert($0).inserted }
+        self.maxSize = logging.maxSize
+        self.interval = logging.interval
+        self.keep = max(1, logging.keep)
+        self.compress = logging.compress
+        self.nextBoundary = Self.boundary(after: WallClock.microseconds() / 1_000_000, interval: logging.interval)
+    }
+
+    /// Rotates what is due; returns the paths rotated, after which workers must reopen.
+    mutating func rotateDue() -> [String] {
+        let now = WallClock.microseconds() / 1_000_000
+        var due: [String] = []
+        if let boundary = self.nextBoundary, now >= boundary {
+            due = self.paths
+            self.nextBoundary = Self.boundary(after: now, interval: self.interval)
+        } else if self.maxSize > 0 {
+            due = self.paths.filter { Self.size(of: $0) >= self.maxSize }
+        }
+        var rotated: [String] = []
+        for path in due where Self.size(of: path) > 0 {
+            if self.rotate(path) {
+                rotated.append(path)
+            }
+        }
+        return rotated
+    }
+
+    /// Compresses rotated files no live process writes any more; `writers` are the workers' pids.
+    mutating func compressReleased(writers: [pid_t], spawn: (String) -> Void) {
+        guard self.compress, !self.pendingCompression.isEmpty else { return }
+        let open = Set(writers.flatMap { Self.openFiles(of: $0) }.map { "\($0.device):\($0.inode)" })
+        self.pendingCompression.removeAll { file in
+            guard !open.contains("\(file.device):\(file.inode)") else { return false }
+            spawn(file.path)
+            return true
+        }
+    }
+
+    private mutating func rotate(_ path: String) -> Bool {
+        let suffix = self.compress ? ".gz" : ""
+        unlink("\(path).\(self.keep)\(suffix)")
+        unlink("\(path).\(self.keep)")
+        if self.keep > 1 {
+            for index in stride(from: self.keep - 1, through: 1, by: -1) {
+                rename("\(path).\(index)\(suffix)", "\(path).\(index + 1)\(suffix)")
+                if self.compress {
+                    // A file rotated moments ago may not be compressed yet.
+                    rename("\(path).\(index)", "\(path).\(index + 1)")
+                }
+            }
+        }
+        let rotated = "\(path).1"
+        guard rename(path, rotated) == 0 else { return false }
+        if self.compress {
+            var info = stat()
+            if stat(rotated, &info) == 0 {
+                for index in self.pendingCompression.indices where self.pendingCompression[index].path.hasPrefix(path + ".") {
+                    // Follow the renames above.
+                    let old = self.pendingCompression[index].path
+                    if let number = Int(old.dropFirst(path.count + 1)) {
+                        self.pendingCompression[index].path = "\(path).\(number + 1)"
+                    }
+                }
+                self.pendingCompression.append((rotated, UInt64(info.st_dev), UInt64(info.st_ino)))
+            }
+        }
+        return true
+    }
+
+    private static func size(of path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// Device and inode of each regular file `pid` has open.
+    private static func openFiles(of pid: pid_t) -> [(device: UInt64, inode: UInt64)] {
+        guard let directory = opendir("/proc/\(pid)/fd") else { return [] }
+        defer { closedir(directory) }
+        var files: [(UInt64, UInt64)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard Int(name) != nil else { continue }
+            var info = stat()
+            if stat("/proc/\(pid)/fd/\(name)", &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                files.append((UInt64(info.st_dev), UInt64(info.st_ino)))
+            }
+        }
+        return files
+    }
+
+    /// The next UTC hour or day boundary after `seconds`, or `nil` without time rotation.
+    static func boundary(after seconds: Int64, interval: String) -> Int64? {
+        switch interval {
+        case "hourly": (seconds / 3600 + 1) * 3600
+        case "daily": (seconds / 86_400 + 1) * 86_400
+        default: nil
+        }
+    }
+}
