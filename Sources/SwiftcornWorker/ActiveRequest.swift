@@ -4,7 +4,11 @@ import NIOHTTP1
 import SwiftcornHTTP
 
 /// What a connection knows about the request it is serving.
-struct ActiveRequest {
+///
+/// A class: the handler updates it at every step of a request, and copying a struct of this
+/// size in and out of the handler's optional cost more than the request's own work (measured).
+/// Event-loop confined, like its handler.
+final class ActiveRequest {
     /// Feeds the body to the application; `nil` when there is no body or the application stopped reading.
     var bodySource: RequestBody.Producer.Source?
     /// Whether the request's `end` has arrived.
@@ -39,4 +43,26 @@ struct ActiveRequest {
     var bytesOut = 0
     /// The route template the application set.
     var route: String?
+
+    init(
+        keepAlive: Bool,
+        isHead: Bool,
+        isHTTP10: Bool,
+        expectsContinue: Bool,
+        generation: Int,
+        head: HTTPRequestHead,
+        requestID: String,
+        clientAddress: String,
+        started: NIODeadline
+    ) {
+        self.keepAlive = keepAlive
+        self.isHead = isHead
+        self.isHTTP10 = isHTTP10
+        self.expectsContinue = expectsContinue
+        self.generation = generation
+        self.head = head
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+        self.started = started
+    }
 }

@@ -25,22 +25,19 @@ extension HTTPConnectionHandler {
             context.close(promise: nil)
             return
         }
-        if let status = RequestHeadValidation.refusal(for: head, settings: self.settings) {
-            self.refuse(status, context: context)
+        let scan = RequestHeadScan(head, settings: self.settings)
+        guard let request = scan.request else {
+            self.refuse(scan.refusal ?? .badRequest, context: context)
             return
         }
-        guard let request = Self.makeRequest(head) else {
-            self.refuse(.badRequest, context: context)
-            return
-        }
-        let contentLength = head.headers.first(name: "content-length").flatMap { Int($0) }
-        let isChunked = head.headers.contains(name: "transfer-encoding")
+        let contentLength = scan.contentLength
+        let isChunked = scan.isChunked
         if let contentLength, contentLength > self.settings.maxBodySize {
             self.refuse(.contentTooLarge, context: context)
             return
         }
         var expectsContinue = false
-        if let expectation = head.headers.first(name: "expect") {
+        if let expectation = scan.expectation {
             guard expectation.lowercased() == "100-continue" else {
                 self.refuse(.expectationFailed, context: context)
                 return
@@ -49,15 +46,15 @@ extension HTTPConnectionHandler {
         }
         self.generation &+= 1
         let trusted = self.settings.trusts(self.remoteAddress)
-        var active = ActiveRequest(
+        let active = ActiveRequest(
             keepAlive: head.isKeepAlive && !self.closeWhenIdle,
             isHead: head.method == .HEAD,
             isHTTP10: head.version.minor == 0,
             expectsContinue: expectsContinue,
             generation: self.generation,
             head: head,
-            requestID: Self.requestID(head, trusted: trusted, generator: self.settings.requestIDs),
-            clientAddress: trusted ? Self.forwardedClient(head) ?? self.remoteAddress : self.remoteAddress,
+            requestID: Self.requestID(scan.requestID, trusted: trusted, generator: self.settings.requestIDs),
+            clientAddress: trusted ? Self.forwardedClient(scan.forwardedFor) ?? self.remoteAddress : self.remoteAddress,
             started: .now()
         )
         var body = RequestBody.empty
@@ -82,14 +79,13 @@ extension HTTPConnectionHandler {
     }
 
     private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
-        guard var active = self.active else { return }
+        guard let active = self.active else { return }
         active.bodyBytes += buffer.readableBytes
         if active.bodyBytes > self.settings.maxBodySize {
             // Chunked bodies have no declared length: the limit can only be seen here.
             active.bodySource?.finish(HTTPError(.contentTooLarge))
             active.bodySource = nil
             active.keepAlive = false
-            self.active = active
             if !active.responseStarted {
                 self.refuse(.contentTooLarge, context: context)
             } else {
@@ -97,7 +93,6 @@ extension HTTPConnectionHandler {
             }
             return
         }
-        self.active = active
         guard let source = active.bodySource else { return }
         switch source.yield(buffer) {
         case .produceMore:
@@ -111,12 +106,11 @@ extension HTTPConnectionHandler {
     }
 
     private func receiveEnd(context: ChannelHandlerContext) {
-        guard var active = self.active else { return }
+        guard let active = self.active else { return }
         active.requestEnded = true
         active.bodySource?.finish()
         active.bodySource = nil
         self.bodyBackpressure = false
-        self.active = active
         if active.responseEnded {
             self.requestCompleted(context: context)
         }
@@ -177,8 +171,8 @@ extension HTTPConnectionHandler {
     }
 
     /// A trusted peer's `X-Request-ID` when it is a sane token, else a fresh id.
-    static func requestID(_ head: HTTPRequestHead, trusted: Bool, generator: RequestIDGenerator) -> String {
-        if trusted, let incoming = head.headers.first(name: "x-request-id"), (1...128).contains(incoming.utf8.count),
+    static func requestID(_ incoming: String?, trusted: Bool, generator: RequestIDGenerator) -> String {
+        if trusted, let incoming, (1...128).contains(incoming.utf8.count),
             incoming.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         {
             return incoming
@@ -187,24 +181,11 @@ extension HTTPConnectionHandler {
     }
 
     /// The client a trusted proxy names first in `X-Forwarded-For`.
-    static func forwardedClient(_ head: HTTPRequestHead) -> String? {
-        guard let forwarded = head.headers.first(name: "x-forwarded-for") else { return nil }
+    static func forwardedClient(_ forwarded: String?) -> String? {
+        guard let forwarded else { return nil }
         guard var first = forwarded.split(separator: ",", maxSplits: 1).first else { return nil }
         while first.first == " " { first.removeFirst() }
         while first.last == " " { first.removeLast() }
         return first.isEmpty ? nil : String(first)
-    }
-
-    static func makeRequest(_ head: HTTPRequestHead) -> HTTPRequest? {
-        guard let method = HTTPRequest.Method(head.method.rawValue) else { return nil }
-        var fields = HTTPFields()
-        fields.reserveCapacity(head.headers.count)
-        var authority: String?
-        for (name, value) in head.headers {
-            guard let fieldName = HTTPField.Name(name) else { return nil }
-            if fieldName.canonicalName == "host" { authority = value }
-            fields.append(HTTPField(name: fieldName, value: value))
-        }
-        return HTTPRequest(method: method, scheme: nil, authority: authority, path: head.uri, headerFields: fields)
     }
 }

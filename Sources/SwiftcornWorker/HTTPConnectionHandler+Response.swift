@@ -43,7 +43,7 @@ extension HTTPConnectionHandler {
         route: String?,
         generation: Int
     ) -> ResponseHeadEncoder.Framing? {
-        guard self.isCurrent(generation), let context = self.context, var active = self.active else { return nil }
+        guard self.isCurrent(generation), let context = self.context, let active = self.active else { return nil }
         let framing: ResponseHeadEncoder.Framing
         if !ResponseHeadEncoder.statusAllowsBody(head.status) {
             framing = .none
@@ -65,7 +65,6 @@ extension HTTPConnectionHandler {
         active.responseStarted = true
         active.status = head.status.code
         active.route = route
-        self.active = active
 
         let sendsBody = !active.isHead && framing != .none
         let inlineBody = sendsBody ? completeBody : nil
@@ -117,7 +116,7 @@ extension HTTPConnectionHandler {
 
     /// Ends the response; `failed` means the body was cut short and the connection must close.
     func endResponse(framing: ResponseHeadEncoder.Framing, failed: Bool, generation: Int) {
-        guard self.isCurrent(generation), let context = self.context, var active = self.active else { return }
+        guard self.isCurrent(generation), let context = self.context, let active = self.active else { return }
         if failed || framing == .closeDelimited {
             active.keepAlive = false
         } else if framing == .chunked {
@@ -129,7 +128,6 @@ extension HTTPConnectionHandler {
         active.responseEnded = true
         self.logAccess(active, status: active.status)
         if failed {
-            self.active = active
             self.closeAfterWrites(context: context)
             return
         }
@@ -140,13 +138,11 @@ extension HTTPConnectionHandler {
             active.bodySource?.finish()
             active.bodySource = nil
             self.bodyBackpressure = false
-            self.active = active
             self.armTimer(after: self.settings.keepalive, expiry: .linger)
             self.processQueuedParts(context: context)
             self.resumeReadsIfPossible()
             return
         }
-        self.active = active
         self.requestCompleted(context: context)
     }
 
