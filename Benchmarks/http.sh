@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# HTTP throughput benchmark: swiftcorn against its peers (Hummingbird 2, gunicorn+uvicorn, nginx).
+# HTTP throughput benchmark: swiftcorn against its peers (Hummingbird 2, gunicorn+uvicorn, nginx,
+# nginx with a JSON access log) and, for the logging modes, against a C loop feeding journald.
 #
 # Each server is started on its own loopback port, warmed up, measured with
 # `wrk -t1 -c$CONNECTIONS -d$DURATION --latency`, and stopped before the next one starts.
 # This is repeated for ROUNDS rounds, every round measuring every server once in the same order,
 # so that a slow period of the (shared, noisy) machine hits all servers alike.
-# Prints per server the median requests/s (with min and max) and median p99 latency over the
-# rounds, the swiftcorn/peer ratios of those medians, and the per-round ratios swiftcorn/peer
-# (both measured in the same round) with their median, which decides "met"/"MISSED".
+# Prints per row the median requests/s (with min and max) and median p99 latency over the
+# rounds, the ratios of those medians, and the per-round ratios (both rows measured in the same
+# round) with their median, which decides "met"/"MISSED".
 # Writes the same, with every round's values, as one-line JSON to
 # Benchmarks/results/http-<date>.json.
 #
@@ -16,15 +17,19 @@
 #   DURATION=10s          measured wrk run per server and round
 #   CONNECTIONS=64        wrk connections
 #   WARMUP=2s             wrk warm-up run per server and round (not measured)
-#   SERVERS="swiftcorn hummingbird gunicorn nginx"   which servers, in that order
+#   SERVERS="swiftcorn hummingbird gunicorn nginx"   which servers, in that order; also
+#                         nginx-json (nginx writing a JSON access log to a file) and
+#                         journald-c-loop (added after swiftcorn by itself for the log-journald mode)
 #   SWIFTCORN_BIN=.build/release/swiftcorn
 #   SWIFTCORN_WORKERS=2   -w for swiftcorn; also the worker count of every peer
 #   SWIFTCORN_MODES=default   see "swiftcorn modes hook" below
+#   NGINX_JSON_BUFFER=    nginx-json's access_log buffer size (e.g. 64k, flushed every 1s);
+#                         empty (default): unbuffered, one write per request
 #   BENCH_VENV=/tmp/swiftcorn-bench-venv   Python venv for gunicorn/uvicorn
 #   BASE_PORT=18080       ports BASE_PORT+1 ... are used, one per server (+100 per round)
 #   STARTUP_TIMEOUT=30    seconds a server gets to answer GET / with "Hello"
 #
-# Only 127.0.0.1 is ever contacted. One wrk runs at a time.
+# Only 127.0.0.1 is ever contacted. One wrk (or journal-loop) runs at a time.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,6 +46,7 @@ WORKERS=${SWIFTCORN_WORKERS:-2}
 BENCH_VENV=${BENCH_VENV:-/tmp/swiftcorn-bench-venv}
 BASE_PORT=${BASE_PORT:-18080}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-30}
+NGINX_JSON_BUFFER=${NGINX_JSON_BUFFER:-}
 HOST=127.0.0.1
 HB_PACKAGE=Benchmarks/hummingbird-hello
 HB_BIN=$HB_PACKAGE/.build/release/HelloHB
@@ -52,28 +58,52 @@ if ! [[ $ROUNDS =~ ^[0-9]+$ ]] || ((ROUNDS < 1)); then
 fi
 ROUND=1  # the round being measured (1 ... ROUNDS)
 
-# Targets: swiftcorn req/s divided by the peer's req/s must be at least this.
+# Targets: swiftcorn req/s divided by the peer's req/s must be at least this (every swiftcorn row).
 declare -A TARGET=([hummingbird]=1.2 [gunicorn]=1.8 [nginx]=0.6)
-declare -A PEER_LABEL=([hummingbird]="Hummingbird 2" [gunicorn]="gunicorn+uvicorn" [nginx]="nginx")
+declare -A PEER_LABEL=([hummingbird]="Hummingbird 2" [gunicorn]="gunicorn+uvicorn" [nginx]="nginx"
+    [swiftcorn]="swiftcorn (logging off)" [nginx-json]="nginx JSON access_log"
+    [journald-c-loop]="C sd_journal_send loop")
+# Logging targets (issue 5), "ROW PEER TARGET": ROW req/s / PEER req/s (or records/s) >= TARGET.
+# Reported when both rows are in the run.
+LOG_TARGETS=(
+    "swiftcorn[log-json-file] swiftcorn 0.85"
+    "swiftcorn[log-json-file] nginx-json 0.9"
+    "swiftcorn[log-journald] journald-c-loop 0.8"
+)
+JOURNAL_IDENTIFIER=swiftcorn-bench    # swiftcorn's SYSLOG_IDENTIFIER in the log-journald mode
+JOURNAL_LOOP_IDENTIFIER=swiftcorn-bench-c
 
 # --- swiftcorn modes hook ----------------------------------------------------------------------
 # Every mode listed in SWIFTCORN_MODES is measured as its own row: "swiftcorn" for the mode
 # `default`, "swiftcorn[MODE]" for the others, and each row gets its own ratios to the peers.
-# To add a mode (logging off / JSON access log to a file / journald, once those flags exist):
-# add a case below that prints the extra command-line arguments, one per line, then run e.g.
-#   SWIFTCORN_MODES="default log-off log-json-file log-journald" Benchmarks/http.sh
-# "$WORK" is the run's temp dir, for files a mode writes (it is removed at exit).
+# To add a mode: add a case to swiftcorn_mode_args that prints the extra command-line arguments,
+# one per line (and to swiftcorn_mode_stdout if the server's stdout must go elsewhere), then run
+#   SWIFTCORN_MODES="default log-json-file log-journald log-stdout-devnull" Benchmarks/http.sh
+# "$WORK" is the run's temp dir, for files a mode writes (it is removed at exit); ROUND is set.
 swiftcorn_mode_args() {
     case "$1" in
-        # The peers log nothing, so the default row logs nothing either.
+        # The peers log nothing, so the default row logs nothing either ("logging off").
         default) printf '%s\n' --access-logfile none ;;
-        log-json-file) printf '%s\n' --access-logfile "$WORK/access.log" ;;
+        log-json-file) printf '%s\n' --access-logfile "$WORK/access-r$ROUND.log" ;;
         log-stdout) printf '%s\n' --access-logfile - ;;  # the server's stdout goes to its log file
-        # log-journald)  printf '%s\n' --access-logfile journald ;;  # with the journald sink
+        log-journald) printf '%s\n' --access-logfile journald --journal-identifier "$JOURNAL_IDENTIFIER" ;;
+        log-stdout-devnull) printf '%s\n' --access-logfile - ;;  # stdout to /dev/null, see below
         *) echo "unknown swiftcorn mode '$1' (add it to swiftcorn_mode_args in $0)" >&2; return 1 ;;
     esac
 }
+# Where the server's stdout goes in MODE: empty for its log file ($WORK/LABEL-rROUND.log, which
+# also gets its stderr), or a path. Only log-stdout-devnull sends it elsewhere: the cost of
+# formatting and writing the records, without the cost of storing them.
+swiftcorn_mode_stdout() {
+    case "$1" in
+        log-stdout-devnull) echo /dev/null ;;
+        *) echo "" ;;
+    esac
+}
 SWIFTCORN_MODES=${SWIFTCORN_MODES:-default}
+# swiftcorn reads SWIFTCORN_* environment variables as its configuration and refuses unknown ones
+# ("unknown option 'SWIFTCORN_MODES'"): keep this script's own knobs out of the servers' environment.
+export -n SWIFTCORN_MODES SWIFTCORN_BIN SWIFTCORN_WORKERS
 # -----------------------------------------------------------------------------------------------
 
 LOG_ROUND=""  # "round 2/3" while the rounds run
@@ -82,6 +112,7 @@ log() { printf '[http.sh]%s %s\n' "${LOG_ROUND:+ $LOG_ROUND:}" "$*" >&2; }
 WORK=$(mktemp -d /tmp/swiftcorn-bench.XXXXXX)
 chmod 755 "$WORK"  # nginx workers may run as an unprivileged user
 SERVER_PID=""
+SERVER_STDOUT=""  # when set, start_server sends the server's stdout there instead of its log file
 WRK_PID=""
 
 # Stop the running server: TERM to its main process, then KILL to its whole process group
@@ -123,6 +154,9 @@ need_apt=()
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+if [[ " $SWIFTCORN_MODES " == *" log-journald "* || " $SERVERS " == *" journald-c-loop "* ]]; then
+    [[ -e /usr/include/systemd/sd-journal.h ]] || need_apt+=(libsystemd-dev)  # for journal-loop.c
+fi
 if ((${#need_apt[@]})); then
     SUDO=""
     ((EUID == 0)) || SUDO=sudo
@@ -151,7 +185,8 @@ wait_ready() {
     return 1
 }
 
-# start_server PORT LOGFILE CMD... : run CMD in its own session (process group = its pid).
+# start_server PORT LOGFILE CMD... : run CMD in its own session (process group = its pid), its
+# stdout and stderr to LOGFILE, or its stdout to SERVER_STDOUT when that is set.
 start_server() {
     local port=$1 logfile=$2
     shift 2
@@ -159,7 +194,11 @@ start_server() {
         log "port $port is already in use"
         return 1
     fi
-    setsid "$@" >"$logfile" 2>&1 </dev/null &
+    if [[ -n $SERVER_STDOUT ]]; then
+        setsid "$@" >"$SERVER_STDOUT" 2>"$logfile" </dev/null &
+    else
+        setsid "$@" >"$logfile" 2>&1 </dev/null &
+    fi
     SERVER_PID=$!
     if ! wait_ready "$port"; then
         log "last lines of $logfile:"
@@ -190,9 +229,11 @@ to_seconds() {
 
 declare -a ROWS=()           # labels in run order
 declare -A IS_ROW=()         # label -> 1 once it is in ROWS
-# Per round, keyed "LABEL@ROUND": STATUS ok|failed, RPS req/s, P99 ms (or null), ERRS count.
+# Per round, keyed "LABEL@ROUND": STATUS ok|failed, RPS req/s, P99 ms (or null), ERRS count,
+# REQS requests wrk completed (warm-up + measured; records sent for journald-c-loop) and, for
+# the rows that log, LOGGED records found afterwards (see count_records).
 # NOTE is per label (the last note set in any round).
-declare -A STATUS RPS P99 ERRS NOTE
+declare -A STATUS RPS P99 ERRS REQS LOGGED NOTE
 
 # add_row LABEL: LABEL is measured (a row of the report), kept in first-run order.
 add_row() {
@@ -214,11 +255,25 @@ run_wrk() {
     return "$rc"
 }
 
+# run_wrk_like DURATION CMD...: CMD (which runs for about DURATION) in the background + wait, like
+# run_wrk, for journal-loop.
+run_wrk_like() {
+    local d=$1
+    shift
+    timeout $(($(to_seconds "$d") + 30)) "$@" &
+    WRK_PID=$!
+    local rc=0
+    wait "$WRK_PID" || rc=$?
+    WRK_PID=""
+    return "$rc"
+}
+
 # measure LABEL PORT: warm-up + measured wrk run against the running server, for round ROUND.
 measure() {
     local label=$1 port=$2 out="$WORK/wrk-$1-r$ROUND.txt" url="http://$HOST:$2/" key="$1@$ROUND"
+    local warm="$WORK/warmup-$1-r$ROUND.txt"
     log "$label: warm-up ${WARMUP}"
-    run_wrk "$WARMUP" "$url" >/dev/null 2>&1 || true
+    run_wrk "$WARMUP" "$url" >"$warm" 2>&1 || true
     log "$label: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
     if ! run_wrk "$DURATION" --latency "$url" >"$out" 2>&1; then
         log "$label: wrk failed"; cat "$out" >&2 || true
@@ -239,7 +294,41 @@ measure() {
     RPS[$key]=$rps
     P99[$key]=$( [[ -n $p99 ]] && to_ms "$p99" || echo null )
     ERRS[$key]=$(( ${non2xx:-0} + ${sockerr:-0} ))
+    REQS[$key]=$(awk '/ requests in / { n += $1 } END { print n + 0 }' "$warm" "$out")
     log "$label: $rps req/s, p99 ${p99:-?}, errors ${ERRS[$key]}"
+}
+
+# count_records LABEL COUNT: COUNT records of LABEL's round ROUND were found where it logs them,
+# to compare with the requests served (a mode that silently logs nothing would look fast).
+# Readiness probes and requests in flight when wrk stops can make COUNT a little larger.
+count_records() {
+    local key="$1@$ROUND"
+    [[ ${STATUS[$key]:-failed} == ok ]] || return 0
+    LOGGED[$key]=$2
+    log "$1: $2 records logged for ${REQS[$key]:-?} requests"
+}
+
+# line_count FILE...: the lines of the FILEs that exist, together.
+line_count() {
+    local n=0 f
+    for f in "$@"; do
+        if [[ -f $f ]]; then n=$((n + $(wc -l <"$f"))); fi
+    done
+    echo "$n"
+}
+
+# journal_count IDENTIFIER SINCE: access records with SYSLOG_IDENTIFIER=IDENTIFIER in the journal
+# since SINCE (seconds since the epoch, fractional), once journald has caught up.
+journal_count() {
+    local n=-1 prev=-2 tries=0
+    while ((n != prev && tries < 10)); do  # journald may still be draining its socket
+        prev=$n
+        sleep 0.5
+        n=$(journalctl -q --no-pager -o cat "SYSLOG_IDENTIFIER=$1" SWIFTCORN_EVENT=access --since "@$2" \
+            2>/dev/null | wc -l)
+        tries=$((tries + 1))
+    done
+    echo "${n:-0}"
 }
 
 # fail LABEL NOTE: LABEL failed in round ROUND.
@@ -254,12 +343,33 @@ port_of() {
         nginx) echo $((base + 2)) ;;
         gunicorn) echo $((base + 3)) ;;
         hummingbird) echo $((base + 4)) ;;
+        nginx-json) echo $((base + 5)) ;;
     esac
 }
 
+# ensure_journald: a journald to log to. When none runs (no systemd as PID 1: CI, containers),
+# start /lib/systemd/systemd-journald in the background, with no arguments (an argument would be
+# read as a journal namespace), as `make journald` does; it is left running, as there.
+ensure_journald() {
+    pgrep -x systemd-journal >/dev/null 2>&1 && return 0
+    if [[ ! -x /lib/systemd/systemd-journald ]] || ((EUID != 0)); then
+        log "no journald runs and /lib/systemd/systemd-journald cannot be started here"
+        return 1
+    fi
+    log "starting /lib/systemd/systemd-journald (no journald was running; it is left running)"
+    mkdir -p /run/systemd/journal /var/log/journal
+    (setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &)
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ -S /run/systemd/journal/socket ]] && pgrep -x systemd-journal >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    log "journald did not come up"
+    return 1
+}
+
 run_swiftcorn() {
-    local port mode label i=0 extra
-    port=$(port_of swiftcorn)
+    local port mode label i=0 extra logfile since
     for mode in $SWIFTCORN_MODES; do
         label=swiftcorn
         [[ $mode == default ]] || label="swiftcorn[$mode]"
@@ -269,22 +379,39 @@ run_swiftcorn() {
             fail "$label" "no executable at $SWIFTCORN_BIN (build with: swift build -c release)"; continue
         fi
         if ! extra=$(swiftcorn_mode_args "$mode"); then fail "$label" "unknown mode"; continue; fi
+        if [[ $mode == log-journald ]] && ! ensure_journald; then fail "$label" "no journald"; continue; fi
         local -a args=()
         [[ -z $extra ]] || mapfile -t args <<<"$extra"
-        log "$label: starting $SWIFTCORN_BIN -w $WORKERS -b $HOST:$port ${args[*]}"
-        if start_server "$port" "$WORK/$label-r$ROUND.log" "$SWIFTCORN_BIN" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
+        logfile="$WORK/$label-r$ROUND.log"
+        SERVER_STDOUT=$(swiftcorn_mode_stdout "$mode")
+        since=$(date +%s.%N)
+        log "$label: starting $SWIFTCORN_BIN -w $WORKERS -b $HOST:$port ${args[*]}${SERVER_STDOUT:+ >$SERVER_STDOUT}"
+        if start_server "$port" "$logfile" "$SWIFTCORN_BIN" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
             measure "$label" "$port"
         else
             fail "$label" "did not start"
         fi
-        stop_server
+        SERVER_STDOUT=""
+        stop_server  # a graceful stop: swiftcorn writes every queued record before it exits
+        # Count the records this round logged, then drop the (large) files.
+        case "$mode" in
+            log-json-file)
+                count_records "$label" "$(line_count "$WORK/access-r$ROUND".log*)"
+                rm -f "$WORK/access-r$ROUND".log* ;;
+            log-stdout)
+                count_records "$label" "$(grep -c '"event":"access"' "$logfile" || true)"
+                rm -f "$logfile" ;;
+            log-journald)
+                count_records "$label" "$(journal_count "$JOURNAL_IDENTIFIER" "$since")" ;;
+        esac
     done
 }
 
-run_nginx() {
-    local port dir=$WORK/nginx
-    port=$(port_of nginx)
-    add_row nginx
+# nginx_server LABEL ACCESS_LOG_LINES: nginx as row LABEL, its http block holding ACCESS_LOG_LINES.
+nginx_server() {
+    local label=$1 access=$2 port dir=$WORK/$1
+    port=$(port_of "$label")
+    add_row "$label"
     mkdir -p "$dir/logs" && chmod 755 "$dir"
     cat >"$dir/nginx.conf" <<EOF
 worker_processes $WORKERS;
@@ -293,7 +420,7 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log off;
+$access
     default_type text/plain;
     client_body_temp_path $dir/client_body;
     proxy_temp_path $dir/proxy;
@@ -307,13 +434,70 @@ http {
     }
 }
 EOF
-    log "nginx: starting $NGINX -c $dir/nginx.conf -p $dir"
-    if start_server "$port" "$WORK/nginx-r$ROUND.log" "$NGINX" -c "$dir/nginx.conf" -p "$dir/"; then
-        measure nginx "$port"
+    log "$label: starting $NGINX -c $dir/nginx.conf -p $dir"
+    if start_server "$port" "$WORK/$label-r$ROUND.log" "$NGINX" -c "$dir/nginx.conf" -p "$dir/"; then
+        measure "$label" "$port"
     else
-        fail nginx "did not start"
+        fail "$label" "did not start"
     fi
     stop_server
+}
+
+run_nginx() { nginx_server nginx "    access_log off;"; }
+
+# nginx-json: every request as one JSON line in a file, close to swiftcorn's access record
+# (schema v1). Differences: ts has second precision, path is $uri (decoded, normalized),
+# duration_s is $request_time in seconds with ms precision, bytes_in is $request_length (the
+# whole request, headers included), http_version is "HTTP/1.1", no worker index (pid only).
+# Unbuffered by default (one write(2) per request, the record on disk at once); swiftcorn's
+# workers hand records to a writer thread that writes whatever has queued up in one write, so it
+# is also prompt. NGINX_JSON_BUFFER=64k gives nginx a 64k buffer flushed at least every second.
+# shellcheck disable=SC2016  # nginx variables, not shell ones
+nginx_json_format() {
+    printf '%s' '{"ts":"$time_iso8601","level":"info","event":"access","method":"$request_method",' \
+        '"path":"$uri","query":"$args","status":$status,"duration_s":$request_time,' \
+        '"bytes_in":$request_length,"bytes_out":$body_bytes_sent,"remote_addr":"$remote_addr",' \
+        '"user_agent":"$http_user_agent","referer":"$http_referer","request_id":"$request_id",' \
+        '"http_version":"$server_protocol","host":"$http_host","pid":$pid}'
+}
+run_nginx_json() {
+    local file="$WORK/nginx-json/logs/access-r$ROUND.log" buffer=""
+    [[ -z $NGINX_JSON_BUFFER ]] || buffer=" buffer=$NGINX_JSON_BUFFER flush=1s"
+    local format
+    format=$(nginx_json_format)
+    nginx_server nginx-json "    log_format json_combined escape=json '$format';
+    access_log $file json_combined$buffer;"
+    count_records nginx-json "$(line_count "$file")"
+    rm -f "$file"
+}
+
+# journald-c-loop: not a server; Benchmarks/journal-loop.c sending access records through
+# journald from WORKERS processes with sd_journal_send, as fast as journald takes them. Its
+# "req/s" is records/s, measured like a server: a WARMUP run, then a DURATION run.
+run_journald_c_loop() {
+    local label=journald-c-loop key="journald-c-loop@$ROUND" out="$WORK/journal-loop-r$ROUND.txt"
+    local since warm_sent line
+    add_row "$label"
+    if [[ -n $JOURNAL_LOOP_FAILED ]]; then fail "$label" "$JOURNAL_LOOP_FAILED"; return 0; fi
+    if ! ensure_journald; then fail "$label" "no journald"; return 0; fi
+    since=$(date +%s.%N)
+    log "$label: warm-up ${WARMUP}"
+    run_wrk_like "$WARMUP" "$WORK/journal-loop" "$WARMUP" "$WORKERS" "$JOURNAL_LOOP_IDENTIFIER" >"$out" 2>&1 || true
+    warm_sent=$(awk '$1 == "records/s" { print $4 }' "$out")
+    log "$label: $WORK/journal-loop $DURATION $WORKERS $JOURNAL_LOOP_IDENTIFIER"
+    if ! run_wrk_like "$DURATION" "$WORK/journal-loop" "$DURATION" "$WORKERS" "$JOURNAL_LOOP_IDENTIFIER" >"$out" 2>&1; then
+        log "$label: journal-loop failed"; cat "$out" >&2 || true
+        fail "$label" "journal-loop failed"; return 0
+    fi
+    line=$(awk '$1 == "records/s"' "$out")
+    STATUS[$key]=ok
+    RPS[$key]=$(awk '{ print $2 }' <<<"$line")
+    P99[$key]=null
+    ERRS[$key]=$(awk '{ print $6 }' <<<"$line")
+    REQS[$key]=$(( ${warm_sent:-0} + $(awk '{ print $4 }' <<<"$line") ))
+    NOTE[$label]="records/s through journald, not HTTP"
+    log "$label: ${RPS[$key]} records/s, errors ${ERRS[$key]}"
+    count_records "$label" "$(journal_count "$JOURNAL_LOOP_IDENTIFIER" "$since")"
 }
 
 run_gunicorn() {
@@ -404,20 +588,37 @@ run_hummingbird() {
 
 GUNICORN_SETUP_FAILED=""
 HB_BUILD_FAILED=""
+JOURNAL_LOOP_FAILED=""
+# The journald-c-loop row comes with the log-journald mode, right after swiftcorn (unless SERVERS
+# places it elsewhere).
+WANT_JOURNAL_LOOP=""
+if [[ " $SERVERS " == *" journald-c-loop "* ]]; then
+    WANT_JOURNAL_LOOP=listed
+elif [[ " $SERVERS " == *" swiftcorn "* && " $SWIFTCORN_MODES " == *" log-journald "* ]]; then
+    WANT_JOURNAL_LOOP=auto
+fi
 declare -a RUN_SERVERS=()
 for server in $SERVERS; do
     case "$server" in
-        swiftcorn | nginx | gunicorn | hummingbird) RUN_SERVERS+=("$server") ;;
-        *) log "unknown server '$server' (known: swiftcorn hummingbird gunicorn nginx)" ;;
+        swiftcorn | nginx | nginx-json | gunicorn | hummingbird | journald-c-loop) RUN_SERVERS+=("$server") ;;
+        *) log "unknown server '$server' (known: swiftcorn hummingbird gunicorn nginx nginx-json journald-c-loop)" ;;
     esac
+    if [[ $server == swiftcorn && $WANT_JOURNAL_LOOP == auto ]]; then RUN_SERVERS+=(journald-c-loop); fi
 done
+if [[ -n $WANT_JOURNAL_LOOP ]]; then
+    log "building $WORK/journal-loop from Benchmarks/journal-loop.c"
+    if ! cc -O2 -o "$WORK/journal-loop" Benchmarks/journal-loop.c -lsystemd >&2; then
+        JOURNAL_LOOP_FAILED="could not build Benchmarks/journal-loop.c (needs cc and libsystemd-dev)"
+        log "$JOURNAL_LOOP_FAILED"
+    fi
+fi
 
 # Rounds: every round runs every server once, in the same order, so servers are interleaved
 # in time and a slow period of the machine affects them all alike.
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     LOG_ROUND="round $ROUND/$ROUNDS"
     for server in "${RUN_SERVERS[@]}"; do
-        "run_$server"
+        "run_${server//-/_}"
     done
 done
 LOG_ROUND=""
@@ -437,10 +638,13 @@ median() {
 # join SEP VALUE...: the values separated by SEP.
 join() { local sep=$1 out="" v; shift; for v in "$@"; do out+="${out:+$sep}$v"; done; printf '%s' "$out"; }
 
-# Per label over the rounds: median/min/max req/s, median p99, total errors, per-round lists.
+# Per label over the rounds: median/min/max req/s, median p99, total errors, per-round lists, and
+# for the rows that log, the records found and the requests served (summed over the rounds).
 declare -A OK_ROUNDS MED_RPS MIN_RPS MAX_RPS MED_P99 SUM_ERRS RPS_LIST P99_LIST ERRS_LIST NOTE_ALL
+declare -A LOGGED_LIST REQS_LIST LOGGED_PCT
 for label in "${ROWS[@]}"; do
     rps_vals=() p99_vals=() rps_list=() p99_list=() errs_list=() failed_rounds=() errs=0
+    logged_list=() reqs_list=() logged_sum=0 reqs_sum=0 logs=""
     for ((r = 1; r <= ROUNDS; r++)); do
         key="$label@$r"
         if [[ ${STATUS[$key]:-failed} == ok ]]; then
@@ -448,8 +652,16 @@ for label in "${ROWS[@]}"; do
             [[ ${P99[$key]} == null ]] || p99_vals+=("${P99[$key]}")
             p99_list+=("${P99[$key]}"); errs_list+=("${ERRS[$key]}")
             errs=$((errs + ${ERRS[$key]}))
+            reqs_list+=("${REQS[$key]:-null}")
+            if [[ -n ${LOGGED[$key]:-} ]]; then
+                logs=1 logged_list+=("${LOGGED[$key]}")
+                logged_sum=$((logged_sum + LOGGED[$key])) reqs_sum=$((reqs_sum + ${REQS[$key]:-0}))
+            else
+                logged_list+=(null)
+            fi
         else
             failed_rounds+=("$r"); rps_list+=(null); p99_list+=(null); errs_list+=(null)
+            reqs_list+=(null); logged_list+=(null)
         fi
     done
     OK_ROUNDS[$label]=${#rps_vals[@]}
@@ -461,7 +673,15 @@ for label in "${ROWS[@]}"; do
     RPS_LIST[$label]=$(join , "${rps_list[@]}")
     P99_LIST[$label]=$(join , "${p99_list[@]}")
     ERRS_LIST[$label]=$(join , "${errs_list[@]}")
+    REQS_LIST[$label]=$(join , "${reqs_list[@]}")
+    LOGGED_LIST[$label]=""
+    LOGGED_PCT[$label]=-
     note=${NOTE[$label]:-}
+    if [[ -n $logs ]]; then
+        LOGGED_LIST[$label]=$(join , "${logged_list[@]}")
+        ((reqs_sum > 0)) && LOGGED_PCT[$label]=$(awk -v l="$logged_sum" -v q="$reqs_sum" 'BEGIN { printf "%.1f%%\n", 100 * l / q }')
+        note="$logged_sum records logged for $reqs_sum requests${note:+; $note}"
+    fi
     if ((${#failed_rounds[@]} && ${#rps_vals[@]})); then
         note="failed in round(s) $(join , "${failed_rounds[@]}")${note:+: $note}"
     fi
@@ -471,14 +691,19 @@ done
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (warm-up $WARMUP), $ROUNDS round(s) with the servers" \
     "interleaved, $WORKERS workers each, $(nproc) CPUs, $(date -u +%FT%TZ)"
-echo "median over the rounds (min and max req/s alongside); errors are the total over the rounds:"
-printf '%-24s %12s %12s %12s %10s %8s  %s\n' server "requests/s" min max "p99 ms" errors note
+echo "median over the rounds (min and max req/s alongside); errors are the total over the rounds;"
+echo "logged: records found in the log (file, stdout or journald) / requests wrk completed incl. warm-up:"
+row_format='%-30s %12s %12s %12s %10s %8s %8s  %s\n'
+# shellcheck disable=SC2059  # the format is ours
+printf "$row_format" server "requests/s" min max "p99 ms" errors logged note
 for label in "${ROWS[@]}"; do
     if ((${OK_ROUNDS[$label]})); then
-        printf '%-24s %12s %12s %12s %10s %8s  %s\n' "$label" "${MED_RPS[$label]}" "${MIN_RPS[$label]}" \
-            "${MAX_RPS[$label]}" "${MED_P99[$label]}" "${SUM_ERRS[$label]}" "${NOTE_ALL[$label]}"
+        # shellcheck disable=SC2059
+        printf "$row_format" "$label" "${MED_RPS[$label]}" "${MIN_RPS[$label]}" "${MAX_RPS[$label]}" \
+            "${MED_P99[$label]/null/-}" "${SUM_ERRS[$label]}" "${LOGGED_PCT[$label]}" "${NOTE_ALL[$label]}"
     else
-        printf '%-24s %12s %12s %12s %10s %8s  %s\n' "$label" failed - - - - "${NOTE_ALL[$label]}"
+        # shellcheck disable=SC2059
+        printf "$row_format" "$label" failed - - - - - "${NOTE_ALL[$label]}"
     fi
 done
 
@@ -487,43 +712,59 @@ if ((ROUNDS > 1)); then
     echo "per round (req/s | p99 ms), round 1 first:"
     for label in "${ROWS[@]}"; do
         rps_line=${RPS_LIST[$label]//,/ } p99_line=${P99_LIST[$label]//,/ }
-        printf '  %-22s %s | %s\n' "$label" "${rps_line//null/-}" "${p99_line//null/-}"
+        printf '  %-30s %s | %s\n' "$label" "${rps_line//null/-}" "${p99_line//null/-}"
     done
 fi
 
-echo
-echo "ratios swiftcorn req/s / peer req/s: per round (same round), their median (decides the verdict),"
-echo "and the ratio of the medians above:"
+# report_ratio ROW PEER TARGET: ROW req/s / PEER req/s per round (both in the same round), their
+# median (which decides met/MISSED against TARGET) and the ratio of the medians; printed, and
+# appended to ratios_json. Nothing when either row is not in this run.
 ratios_json=""
+report_ratio() {
+    local sc=$1 peer=$2 target=$3 key="$1/$2" r=null of_medians=null met=null verdict="n/a" i x
+    local -a per_round=() valid=()
+    [[ -n ${IS_ROW[$sc]:-} && -n ${IS_ROW[$peer]:-} ]] || return 0
+    for ((i = 1; i <= ROUNDS; i++)); do
+        if [[ ${STATUS[$sc@$i]:-failed} == ok && ${STATUS[$peer@$i]:-failed} == ok ]]; then
+            per_round+=("$(ratio "${RPS[$sc@$i]}" "${RPS[$peer@$i]}")")
+        else
+            per_round+=(null)
+        fi
+    done
+    for x in "${per_round[@]}"; do [[ $x == null ]] || valid+=("$x"); done
+    r=$(median '%.2f' "${valid[@]}")
+    if [[ $r != null ]]; then
+        if meets "$r" "$target"; then met=true verdict=met; else met=false verdict=MISSED; fi
+    fi
+    if ((${OK_ROUNDS[$sc]} && ${OK_ROUNDS[$peer]})); then
+        of_medians=$(ratio "${MED_RPS[$sc]}" "${MED_RPS[$peer]}")
+    fi
+    local rounds_line
+    rounds_line=$(join ' ' "${per_round[@]}")
+    printf '  %-56s rounds %-20s median %6s  (medians %6s)  target >= %sx  %s\n' \
+        "$sc / ${PEER_LABEL[$peer]:-$peer}" "${rounds_line//null/-}" \
+        "$([[ $r == null ]] && echo n/a || echo "${r}x")" \
+        "$([[ $of_medians == null ]] && echo n/a || echo "${of_medians}x")" "$target" "$verdict"
+    ratios_json+="${ratios_json:+,}$(json_str "$key"):{\"ratio\":$r,\"ratio_rounds\":[$(join , "${per_round[@]}")]"
+    ratios_json+=",\"ratio_of_medians\":$of_medians,\"target\":$target,\"met\":$met}"
+}
+
+echo
+echo "ratios row req/s / peer req/s: per round (same round), their median (decides the verdict),"
+echo "and the ratio of the medians above:"
 for sc in "${ROWS[@]}"; do
     [[ $sc == swiftcorn* ]] || continue
     for peer in hummingbird gunicorn nginx; do
-        [[ -n ${IS_ROW[$peer]:-} ]] || continue  # peer not in this run
-        key="$sc/$peer" r=null of_medians=null met=null verdict="n/a" per_round=()
-        for ((i = 1; i <= ROUNDS; i++)); do
-            if [[ ${STATUS[$sc@$i]:-failed} == ok && ${STATUS[$peer@$i]:-failed} == ok ]]; then
-                per_round+=("$(ratio "${RPS[$sc@$i]}" "${RPS[$peer@$i]}")")
-            else
-                per_round+=(null)
-            fi
-        done
-        valid=()
-        for x in "${per_round[@]}"; do [[ $x == null ]] || valid+=("$x"); done
-        r=$(median '%.2f' "${valid[@]}")
-        if [[ $r != null ]]; then
-            if meets "$r" "${TARGET[$peer]}"; then met=true verdict=met; else met=false verdict=MISSED; fi
-        fi
-        if ((${OK_ROUNDS[$sc]} && ${OK_ROUNDS[$peer]})); then
-            of_medians=$(ratio "${MED_RPS[$sc]}" "${MED_RPS[$peer]}")
-        fi
-        rounds_line=$(join ' ' "${per_round[@]}")
-        printf '  %-36s rounds %-20s median %6s  (medians %6s)  target >= %sx  %s\n' \
-            "$sc / ${PEER_LABEL[$peer]}" "${rounds_line//null/-}" \
-            "$([[ $r == null ]] && echo n/a || echo "${r}x")" \
-            "$([[ $of_medians == null ]] && echo n/a || echo "${of_medians}x")" "${TARGET[$peer]}" "$verdict"
-        ratios_json+="${ratios_json:+,}$(json_str "$key"):{\"ratio\":$r,\"ratio_rounds\":[$(join , "${per_round[@]}")]"
-        ratios_json+=",\"ratio_of_medians\":$of_medians,\"target\":${TARGET[$peer]},\"met\":$met}"
+        report_ratio "$sc" "$peer" "${TARGET[$peer]}"
     done
+done
+log_ratios_start=${#ratios_json}
+for spec in "${LOG_TARGETS[@]}"; do
+    read -r sc peer target <<<"$spec"
+    if ((${#ratios_json} == log_ratios_start)) && [[ -n ${IS_ROW[$sc]:-} && -n ${IS_ROW[$peer]:-} ]]; then
+        echo "logging (journald-c-loop: records/s):"
+    fi
+    report_ratio "$sc" "$peer" "$target"
 done
 [[ -n $ratios_json ]] || echo "  none (needs swiftcorn and at least one peer in SERVERS)"
 
@@ -536,6 +777,8 @@ for label in "${ROWS[@]}"; do
         entry="\"status\":\"failed\",\"ok_rounds\":0"
     fi
     entry+=",\"rps_rounds\":[${RPS_LIST[$label]}],\"p99_ms_rounds\":[${P99_LIST[$label]}],\"errors_rounds\":[${ERRS_LIST[$label]}]"
+    entry+=",\"requests_rounds\":[${REQS_LIST[$label]}]"
+    [[ -z ${LOGGED_LIST[$label]} ]] || entry+=",\"logged_rounds\":[${LOGGED_LIST[$label]}]"
     [[ -z ${NOTE_ALL[$label]} ]] || entry+=",\"note\":$(json_str "${NOTE_ALL[$label]}")"
     servers_json+="${servers_json:+,}$(json_str "$label"):{$entry}"
 done
@@ -544,8 +787,8 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 mkdir -p "$RESULTS_DIR"
 out="$RESULTS_DIR/http-$stamp.json"
-printf '{"benchmark":"http","date":"%s","commit":"%s","rounds":%s,"duration":"%s","warmup":"%s","connections":%s,"threads":%s,"workers":%s,"cpus":%s,"servers":{%s},"ratios":{%s}}\n' \
+printf '{"benchmark":"http","date":"%s","commit":"%s","rounds":%s,"duration":"%s","warmup":"%s","connections":%s,"threads":%s,"workers":%s,"cpus":%s,"swiftcorn_modes":%s,"servers":{%s},"ratios":{%s}}\n' \
     "$stamp" "$commit" "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$THREADS" "$WORKERS" "$(nproc)" \
-    "$servers_json" "$ratios_json" >"$out"
+    "$(json_str "$SWIFTCORN_MODES")" "$servers_json" "$ratios_json" >"$out"
 echo
 echo "results: $out"

@@ -105,6 +105,10 @@ public final class LogWriter: @unchecked Sendable {
         pthread_detach(thread)
     }
 
+    /// Below this many queued records the writer waits ``batchDelayMicroseconds`` for more.
+    static let batchTarget = 256
+    static let batchDelayMicroseconds: UInt32 = 1000
+
     /// Records discarded by the `drop` policy so far.
     public var dropped: Int { self.droppedCount.load(ordering: .relaxed) }
 
@@ -116,8 +120,13 @@ public final class LogWriter: @unchecked Sendable {
 
     /// Queues `entry`.
     public func submit(_ entry: LogEntry) {
+        self.submit(entry, bypassingLimit: false)
+    }
+
+    /// Queues `entry`; a report of dropped records bypasses the limit, or its count would be lost too.
+    func submit(_ entry: LogEntry, bypassingLimit: Bool) {
         pthread_mutex_lock(self.lock)
-        while self.queue.count >= self.capacity {
+        while self.queue.count >= self.capacity && !bypassingLimit {
             if self.policy == .drop {
                 self.droppedSinceReport += 1
                 pthread_mutex_unlock(self.lock)
@@ -158,6 +167,14 @@ public final class LogWriter: @unchecked Sendable {
                 pthread_cond_broadcast(self.idle)
                 pthread_cond_wait(self.notEmpty, self.lock)
             }
+            if self.queue.count < Self.batchTarget && !self.reopenRequested {
+                // Let a few more records arrive: one wake-up and one write per record would cost
+                // the producers a futex wake each and the machine a context switch each, and a
+                // log line a fraction of a millisecond late costs nobody anything.
+                pthread_mutex_unlock(self.lock)
+                usleep(Self.batchDelayMicroseconds)
+                pthread_mutex_lock(self.lock)
+            }
             var entries = self.queue
             self.queue.removeAll(keepingCapacity: true)
             let reopen = self.reopenRequested
@@ -179,7 +196,7 @@ public final class LogWriter: @unchecked Sendable {
                     entries.append(.event(self.dropReport(dropped)))
                     reportedHere = true
                 } else {
-                    errorLog.submit(.event(self.dropReport(dropped)))
+                    errorLog.submit(.event(self.dropReport(dropped)), bypassingLimit: true)
                 }
             }
             guard !entries.isEmpty else { continue }

@@ -8,7 +8,8 @@ final class StreamSink: LogSink {
     private let format: LogFormat
     private let path: String?
     private var descriptor: Int32
-    private var isRegularFile: Bool
+    /// Writes must stay under PIPE_BUF to land whole: pipes and sockets shared by processes.
+    private var needsAtomicChunks: Bool
     private var batch: [UInt8] = []
 
     /// A sink for standard output (1) or standard error (2).
@@ -17,7 +18,7 @@ final class StreamSink: LogSink {
         self.format = format
         self.path = nil
         self.descriptor = standardDescriptor
-        self.isRegularFile = Self.isRegularFile(standardDescriptor)
+        self.needsAtomicChunks = Self.needsAtomicChunks(standardDescriptor)
     }
 
     /// A sink appending to the file at `path`, created if missing.
@@ -26,14 +27,14 @@ final class StreamSink: LogSink {
         self.format = format
         self.path = path
         self.descriptor = Self.open(path)
-        self.isRegularFile = Self.isRegularFile(self.descriptor)
+        self.needsAtomicChunks = Self.needsAtomicChunks(self.descriptor)
     }
 
     func write(_ entries: [LogEntry]) {
         guard self.descriptor >= 0 else { return }
         // An appending write to a regular file lands whole. On a pipe, only writes up to
         // PIPE_BUF do, and every worker shares the master's stdout: keep batches below it.
-        let limit = self.isRegularFile ? Int.max : Int(PIPE_BUF)
+        let limit = self.needsAtomicChunks ? Int(PIPE_BUF) : Int.max
         self.batch.removeAll(keepingCapacity: true)
         for entry in entries {
             let line = self.format.line(for: entry)
@@ -54,7 +55,7 @@ final class StreamSink: LogSink {
             close(self.descriptor)
         }
         self.descriptor = fresh
-        self.isRegularFile = Self.isRegularFile(fresh)
+        self.needsAtomicChunks = Self.needsAtomicChunks(fresh)
     }
 
     private static func open(_ path: String) -> Int32 {
@@ -62,9 +63,11 @@ final class StreamSink: LogSink {
         Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     }
 
-    private static func isRegularFile(_ descriptor: Int32) -> Bool {
+    private static func needsAtomicChunks(_ descriptor: Int32) -> Bool {
         var info = stat()
-        return fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        guard fstat(descriptor, &info) == 0 else { return true }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK
     }
 
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {

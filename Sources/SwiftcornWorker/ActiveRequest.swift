@@ -43,6 +43,10 @@ final class ActiveRequest {
     var bytesOut = 0
     /// The route template the application set.
     var route: String?
+    /// Header values the access record needs, picked up by the head scan.
+    var userAgent = ""
+    var referer = ""
+    var host = ""
 
     init(
         keepAlive: Bool,

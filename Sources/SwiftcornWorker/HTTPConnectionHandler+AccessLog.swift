@@ -25,11 +25,11 @@ extension HTTPConnectionHandler {
             bytesIn: request.bodyBytes,
             bytesOut: request.bytesOut,
             remoteAddress: request.clientAddress,
-            userAgent: head.headers.first(name: "user-agent") ?? "",
-            referer: head.headers.first(name: "referer") ?? "",
+            userAgent: request.userAgent,
+            referer: request.referer,
             requestID: request.requestID,
             httpVersion: head.version.minor == 0 ? "1.0" : "1.1",
-            host: head.headers.first(name: "host") ?? "",
+            host: request.host,
             worker: self.settings.workerIndex,
             pid: self.settings.pid
         )

@@ -74,6 +74,9 @@ extension HTTPConnectionHandler {
         } else {
             active.expectsContinue = false
         }
+        active.userAgent = scan.userAgent
+        active.referer = scan.referer
+        active.host = scan.host
         self.active = active
         self.dispatch(Request(head: request, body: body), clientAddress: active.clientAddress, context: context)
     }

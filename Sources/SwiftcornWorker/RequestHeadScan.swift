@@ -16,6 +16,9 @@ struct RequestHeadScan {
     private(set) var expectation: String?
     private(set) var requestID: String?
     private(set) var forwardedFor: String?
+    private(set) var userAgent = ""
+    private(set) var referer = ""
+    private(set) var host = ""
 
     init(_ head: HTTPRequestHead, settings: HTTPServerSettings) {
         // "METHOD SP target SP HTTP/1.1", without the CRLF, as gunicorn measures it.
@@ -53,6 +56,11 @@ struct RequestHeadScan {
             switch canonical.utf8.count {
             case 4 where canonical == "host":
                 authority = value
+                self.host = value
+            case 10 where canonical == "user-agent":
+                self.userAgent = value
+            case 7 where canonical == "referer":
+                self.referer = value
             case 14 where canonical == "content-length":
                 contentLengths += 1
                 self.contentLength = Int(value)
