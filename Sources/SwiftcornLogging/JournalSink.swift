@@ -35,7 +35,9 @@ final class JournalSink: LogSink {
                 self.fallback(entry)
                 continue
             }
-            let result = Self.send(self.fields(for: entry))
+            self.fields.reset()
+            self.encode(entry, into: &self.fields)
+            let result = self.fields.send()
             if result < 0 {
                 if self.fallbackUntil == nil {
                     self.onFallback(-result)
@@ -55,46 +57,47 @@ final class JournalSink: LogSink {
         StreamSink.writeAll(LogFormat.json.line(for: entry), to: 2)
     }
 
-    /// The journal fields of `entry`, each `NAME=value`.
-    func fields(for entry: LogEntry) -> [[UInt8]] {
-        var fields: [[UInt8]] = []
+    /// Reused for every record: one buffer of `NAME=value` fields, no allocation per field.
+    private var fields = JournalFields()
+
+    /// The journal fields of `entry`.
+    func encode(_ entry: LogEntry, into fields: inout JournalFields) {
         switch entry {
         case .access(let record):
             var message = record.jsonLine()
             message.removeLast()
-            fields.append(Self.field("MESSAGE", message))
-            fields.append(Self.field("PRIORITY", "6"))
-            fields.append(Self.field("SYSLOG_IDENTIFIER", self.identifier))
-            fields.append(Self.field("SWIFTCORN_EVENT", "access"))
-            fields.append(Self.field("HTTP_METHOD", record.method))
-            fields.append(Self.field("URL_PATH", record.path))
+            fields.add("MESSAGE", message)
+            fields.add("PRIORITY", "6")
+            fields.add("SYSLOG_IDENTIFIER", self.identifier)
+            fields.add("SWIFTCORN_EVENT", "access")
+            fields.add("HTTP_METHOD", record.method)
+            fields.add("URL_PATH", record.path)
             if let route = record.route {
-                fields.append(Self.field("HTTP_ROUTE", route))
+                fields.add("HTTP_ROUTE", route)
             }
-            fields.append(Self.field("HTTP_STATUS", String(record.status)))
-            fields.append(Self.field("DURATION_US", String(record.durationMicroseconds)))
-            fields.append(Self.field("BYTES_IN", String(record.bytesIn)))
-            fields.append(Self.field("BYTES_OUT", String(record.bytesOut)))
-            fields.append(Self.field("REMOTE_ADDR", record.remoteAddress))
-            fields.append(Self.field("USER_AGENT", record.userAgent))
-            fields.append(Self.field("REQUEST_ID", record.requestID))
-            fields.append(Self.field("WORKER", String(record.worker)))
+            fields.add("HTTP_STATUS", record.status)
+            fields.add("DURATION_US", Int(record.durationMicroseconds))
+            fields.add("BYTES_IN", record.bytesIn)
+            fields.add("BYTES_OUT", record.bytesOut)
+            fields.add("REMOTE_ADDR", record.remoteAddress)
+            fields.add("USER_AGENT", record.userAgent)
+            fields.add("REQUEST_ID", record.requestID)
+            fields.add("WORKER", record.worker)
         case .event(let record):
             var message = record.jsonLine()
             message.removeLast()
-            fields.append(Self.field("MESSAGE", message))
-            fields.append(Self.field("PRIORITY", String(Self.priority(record.level))))
-            fields.append(Self.field("SYSLOG_IDENTIFIER", self.identifier))
-            fields.append(Self.field("SWIFTCORN_EVENT", "log"))
-            fields.append(Self.field("CODE_FILE", EventRecord.shortFile(record.file)))
-            fields.append(Self.field("CODE_LINE", String(record.line)))
-            fields.append(Self.field("CODE_FUNC", record.function))
-            fields.append(Self.field("WORKER", String(record.worker)))
+            fields.add("MESSAGE", message)
+            fields.add("PRIORITY", Self.priority(record.level))
+            fields.add("SYSLOG_IDENTIFIER", self.identifier)
+            fields.add("SWIFTCORN_EVENT", "log")
+            fields.add("CODE_FILE", EventRecord.shortFile(record.file))
+            fields.add("CODE_LINE", record.line)
+            fields.add("CODE_FUNC", record.function)
+            fields.add("WORKER", record.worker)
             for (key, value) in record.metadata {
-                fields.append(Self.field(JournalFieldName.forMetadataKey(key), value))
+                fields.add(JournalFieldName.forMetadataKey(key), value)
             }
         }
-        return fields
     }
 
     /// journald priorities (syslog's): debug 7, info 6, notice 5, warning 4, error 3, critical 2.
@@ -106,29 +109,6 @@ final class JournalSink: LogSink {
         case "error": 3
         case "critical": 2
         default: 6
-        }
-    }
-
-    private static func field(_ name: String, _ value: String) -> [UInt8] {
-        Array(name.utf8) + [UInt8(ascii: "=")] + Array(value.utf8)
-    }
-
-    private static func field(_ name: String, _ value: [UInt8]) -> [UInt8] {
-        Array(name.utf8) + [UInt8(ascii: "=")] + value
-    }
-
-    private static func send(_ fields: [[UInt8]]) -> Int32 {
-        var joined: [UInt8] = []
-        var ranges: [(offset: Int, count: Int)] = []
-        for field in fields {
-            ranges.append((joined.count, field.count))
-            joined += field
-        }
-        return joined.withUnsafeBufferPointer { base in
-            var vectors = ranges.map { range in
-                iovec(iov_base: UnsafeMutableRawPointer(mutating: base.baseAddress! + range.offset), iov_len: range.count)
-            }
-            return sd_journal_sendv(&vectors, Int32(vectors.count))
         }
     }
 }
@@ -152,5 +132,56 @@ enum JournalFieldName {
             name = "META_" + name
         }
         return String(name.prefix(64))
+    }
+}
+
+/// The `NAME=value` fields of one journal entry in one buffer, and their `iovec`s.
+struct JournalFields {
+    private var bytes: [UInt8] = []
+    private var ranges: [(offset: Int, count: Int)] = []
+
+    init() {
+        self.bytes.reserveCapacity(1024)
+        self.ranges.reserveCapacity(24)
+    }
+
+    mutating func reset() {
+        self.bytes.removeAll(keepingCapacity: true)
+        self.ranges.removeAll(keepingCapacity: true)
+    }
+
+    mutating func add(_ name: String, _ value: String) {
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: name.utf8)
+        self.bytes.append(UInt8(ascii: "="))
+        self.bytes.append(contentsOf: value.utf8)
+        self.ranges.append((start, self.bytes.count - start))
+    }
+
+    mutating func add(_ name: String, _ value: [UInt8]) {
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: name.utf8)
+        self.bytes.append(UInt8(ascii: "="))
+        self.bytes.append(contentsOf: value)
+        self.ranges.append((start, self.bytes.count - start))
+    }
+
+    mutating func add(_ name: String, _ value: Int) {
+        self.add(name, String(value))
+    }
+
+    /// The fields as text, for tests.
+    var texts: [String] {
+        self.ranges.map { String(decoding: self.bytes[$0.offset..<$0.offset + $0.count], as: UTF8.self) }
+    }
+
+    /// Sends the entry; 0 or a negative errno.
+    func send() -> Int32 {
+        self.bytes.withUnsafeBufferPointer { base in
+            var vectors = self.ranges.map { range in
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: base.baseAddress! + range.offset), iov_len: range.count)
+            }
+            return sd_journal_sendv(&vectors, Int32(vectors.count))
+        }
     }
 }
