@@ -1,7 +1,7 @@
 # Swiftcorn: `make run` starts the demo server, `make test` runs every test.
 # Both install what a fresh Debian 12 machine with Swift 6.3 lacks.
 
-SYSTEM_PACKAGES := libsystemd-dev systemd curl wrk procps
+SYSTEM_PACKAGES := libsystemd-dev zlib1g-dev systemd curl wrk procps gzip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 

@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "CSwiftcornSystem"),
@@ -93,7 +95,28 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
-        .executableTarget(name: "swiftcorn-logs", swiftSettings: strictConcurrency),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "SwiftcornLogAnalysis",
+            dependencies: [
+                "CZlib",
+                "CSystemd",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "swiftcorn-logs",
+            dependencies: [
+                "SwiftcornLogAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
         .target(
             name: "SwiftcornTestKit",
             dependencies: ["CSwiftcornSystem"],
@@ -133,6 +156,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornLogAnalysisTests",
+            dependencies: ["SwiftcornLogAnalysis"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

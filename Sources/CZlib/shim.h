@@ -1,0 +1,11 @@
+#ifndef CZLIB_SHIM_H
+#define CZLIB_SHIM_H
+
+#include <zlib.h>
+
+/// inflateInit2 is a macro that Swift cannot import; 15 + 32 lets zlib detect gzip or zlib headers.
+static inline int czlib_inflate_init_auto(z_stream *stream) {
+    return inflateInit2(stream, 15 + 32);
+}
+
+#endif

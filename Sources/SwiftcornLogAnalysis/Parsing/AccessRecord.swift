@@ -1,0 +1,63 @@
+/// One parsed line: numbers decoded, strings kept as spans into the line's bytes.
+///
+/// A worker reuses one record for every line it parses, so parsing allocates nothing; the spans and
+/// ``line`` are only valid while the line is being processed.
+public struct AccessRecord {
+    /// The bytes of the line the spans point into.
+    var line: UnsafeBufferPointer<UInt8>
+    /// One span per schema field, then one per extra key.
+    var spans: [ValueSpan]
+    /// What the line held.
+    public var kind: RecordKind
+    /// `ts` in microseconds since the Unix epoch.
+    public var timestamp: Int64
+    /// Response status.
+    public var status: Int
+    /// `duration_ms` in microseconds.
+    public var durationMicroseconds: Int64
+    /// Request body bytes.
+    public var bytesIn: Int64
+    /// Response body bytes.
+    public var bytesOut: Int64
+    /// Worker index, 0 when absent.
+    public var worker: Int
+    /// Worker process id, 0 when absent.
+    public var pid: Int
+
+    /// Creates an empty record with room for `extraKeys` non-schema keys.
+    init(extraKeys: Int) {
+        self.line = UnsafeBufferPointer(start: nil, count: 0)
+        self.spans = Array(repeating: .absent, count: LogField.allCases.count + extraKeys)
+        self.kind = .other
+        self.timestamp = 0
+        self.status = 0
+        self.durationMicroseconds = 0
+        self.bytesIn = 0
+        self.bytesOut = 0
+        self.worker = 0
+        self.pid = 0
+    }
+
+    /// Forgets the previous line's values, keeping the span table's storage.
+    mutating func reset(line: UnsafeBufferPointer<UInt8>) {
+        self.line = line
+        self.spans.withUnsafeMutableBufferPointer { spans in
+            for index in spans.indices {
+                spans[index] = .absent
+            }
+        }
+        self.kind = .other
+        self.timestamp = 0
+        self.status = 0
+        self.durationMicroseconds = 0
+        self.bytesIn = 0
+        self.bytesOut = 0
+        self.worker = 0
+        self.pid = 0
+    }
+
+    /// Whether the record has a value for `field`.
+    public func has(_ field: FieldReference) -> Bool {
+        self.spans[field.spanIndex].type != .absent
+    }
+}

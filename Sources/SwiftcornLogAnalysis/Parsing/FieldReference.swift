@@ -1,0 +1,25 @@
+/// A field a command or filter reads: a schema key or any other key of the JSON object.
+public enum FieldReference: Hashable, Sendable, CustomStringConvertible {
+    /// A key of the schema.
+    case known(LogField)
+    /// Another key, looked up by name; `slot` is its index in the parser's extra-key list.
+    case extra(name: String, slot: Int)
+
+    /// The key as written in records.
+    public var name: String {
+        switch self {
+        case .known(let field): field.key
+        case .extra(let name, _): name
+        }
+    }
+
+    /// Index into ``AccessRecord``'s span table.
+    var spanIndex: Int {
+        switch self {
+        case .known(let field): field.rawValue
+        case .extra(_, let slot): LogField.allCases.count + slot
+        }
+    }
+
+    public var description: String { self.name }
+}

@@ -1,0 +1,59 @@
+/// Number formatting without Foundation's `String(format:)`.
+enum NumberText {
+    /// `value` with exactly `decimals` digits after the point, rounded half away from zero.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        var scale: Double = 1
+        for _ in 0..<decimals {
+            scale *= 10
+        }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e18 else { return String(value) }
+        let integer = Int64(scaled)
+        let sign = value < 0 && integer != 0 ? "-" : ""
+        let whole = integer / Int64(scale)
+        guard decimals > 0 else { return sign + String(whole) }
+        let fraction = String(integer % Int64(scale))
+        return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    /// Milliseconds with three decimals from µs, exact (no floating point).
+    static func milliseconds(_ microseconds: Int64) -> String {
+        let sign = microseconds < 0 ? "-" : ""
+        let magnitude = microseconds.magnitude
+        let fraction = String(magnitude % 1000)
+        return sign + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// A human duration for tables: `850µs`, `12.3ms`, `1.25s`.
+    static func humanDuration(_ microseconds: Int64) -> String {
+        if microseconds < 1000 {
+            return "\(microseconds)µs"
+        }
+        if microseconds < 1_000_000 {
+            return Self.fixed(Double(microseconds) / 1000, decimals: microseconds < 100_000 ? 1 : 0) + "ms"
+        }
+        return Self.fixed(Double(microseconds) / 1_000_000, decimals: 2) + "s"
+    }
+
+    /// A human byte size for tables: `512B`, `1.5KiB`, `3.2GiB`.
+    static func humanBytes(_ bytes: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes)B" : Self.fixed(value, decimals: 1) + units[unit]
+    }
+
+    /// A bucket width for headings: `1m`, `10s`, `1h`, `1.5s`, `250ms`.
+    static func interval(_ microseconds: Int64) -> String {
+        for (unit, size) in [("d", Int64(86_400_000_000)), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000)]
+        where microseconds >= size && microseconds % size == 0 {
+            return "\(microseconds / size)\(unit)"
+        }
+        return Self.humanDuration(microseconds)
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import SwiftcornLogAnalysis
+
+extension ReportFormat: ExpressibleByArgument {}
