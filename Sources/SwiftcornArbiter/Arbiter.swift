@@ -100,6 +100,16 @@ public struct Arbiter {
                 pending += supervisor.stopRequested(graceful: false, now: now)
             case SIGHUP:
                 self.validateReload()
+            case SIGTTIN:
+                pending += supervisor.scaleUp()
+                self.logger.info("adding a worker", metadata: ["workers": "\(supervisor.desiredWorkers)"])
+            case SIGTTOU:
+                let actions = supervisor.scaleDown(now: now)
+                pending += actions
+                self.logger.info(
+                    actions.isEmpty ? "not removing the last worker" : "removing a worker",
+                    metadata: ["workers": "\(supervisor.desiredWorkers)"]
+                )
             case SIGUSR1:
                 // An outside tool (logrotate) moved the files: everyone writes to new ones.
                 self.logger.info("reopening log files", metadata: ["signal": "SIGUSR1"])

@@ -57,6 +57,8 @@ struct WorkerSupervisor {
     static let fastStopGrace: Duration = .seconds(1)
 
     private var slots: [Slot]
+    /// Workers leaving on purpose (fewer slots): pid → slot index, start, reason.
+    private var retiring: [pid_t: (index: Int, startedAt: ContinuousClock.Instant, reason: WorkerExitReason)] = [:]
     private var phase: Phase = .running
     private let gracefulTimeout: Duration
 
@@ -66,12 +68,12 @@ struct WorkerSupervisor {
         self.gracefulTimeout = gracefulTimeout
     }
 
-    /// Pids of the live workers, by slot index.
+    /// Pids of the live workers, by slot index, those leaving included.
     var runningWorkers: [(index: Int, pid: pid_t)] {
         self.slots.enumerated().compactMap { offset, slot in
             if case .running(let pid, _) = slot.state { return (offset + 1, pid) }
             return nil
-        }
+        } + self.retiring.map { ($0.value.index, $0.key) }
     }
 
     /// Fills every slot.
@@ -97,8 +99,37 @@ struct WorkerSupervisor {
         return []
     }
 
+    /// How many workers the master keeps.
+    var desiredWorkers: Int { self.slots.count }
+
+    /// TTIN: one more slot, filled at once.
+    mutating func scaleUp() -> [Action] {
+        guard case .running = self.phase else { return [] }
+        self.slots.append(Slot(state: .empty))
+        return [.spawn(index: self.slots.count)]
+    }
+
+    /// TTOU: one slot fewer, never below one; its worker drains gracefully.
+    mutating func scaleDown(now: ContinuousClock.Instant) -> [Action] {
+        guard case .running = self.phase, self.slots.count > 1, let last = self.slots.popLast() else { return [] }
+        guard case .running(let pid, let startedAt) = last.state else { return [] }
+        self.retiring[pid] = (self.slots.count + 1, startedAt, .scaleDown)
+        return [.signal(pid: pid, signal: SIGTERM)]
+    }
+
     /// A child was reaped.
     mutating func childExited(pid: pid_t, status: ProcessExitStatus, now: ContinuousClock.Instant) -> [Action] {
+        if let leaving = self.retiring.removeValue(forKey: pid) {
+            let exit = WorkerExit(
+                index: leaving.index,
+                pid: pid,
+                status: status,
+                reason: leaving.reason,
+                lifetime: now - leaving.startedAt,
+                respawnDelay: nil
+            )
+            return [.report(exit)] + self.exitIfAllStopped()
+        }
         guard let offset = self.slots.firstIndex(where: { if case .running(pid, _) = $0.state { true } else { false } }),
             case .running(_, let startedAt) = self.slots[offset].state
         else { return [] }

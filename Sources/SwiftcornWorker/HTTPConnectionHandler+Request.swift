@@ -20,8 +20,8 @@ extension HTTPConnectionHandler {
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         self.timer.disarm()
-        guard self.active == nil, !self.closeWhenIdle || self.servedRequests == 0 else {
-            // Draining: a request that arrives now is not started; the client retries elsewhere.
+        guard self.active == nil, !self.refused else {
+            // After a refusal the connection only waits for the client to close it.
             context.close(promise: nil)
             return
         }
@@ -145,6 +145,7 @@ extension HTTPConnectionHandler {
     /// Answers `status` and closes: used for requests the server refuses before the application sees them.
     func refuse(_ status: HTTPResponse.Status, context: ChannelHandlerContext) {
         self.closeWhenIdle = true
+        self.refused = true
         self.timer.cancel()
         let response = ResponseHeadEncoder.errorResponse(status, date: HTTPDateCache.current.value, allocator: context.channel.allocator)
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)

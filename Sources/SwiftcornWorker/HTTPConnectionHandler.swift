@@ -32,6 +32,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var bodyBackpressure = false
     /// No new request is served: the worker is draining, or the connection is broken.
     var closeWhenIdle = false
+    /// A refusal was sent; nothing more is served on this connection.
+    var refused = false
     var isClosed = false
     var servedRequests = 0
     /// Bumped per request, so a late task cannot write into a later request's response.
@@ -105,7 +107,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if event is WorkerDrainEvent {
             self.closeWhenIdle = true
             if self.active == nil && self.queued.isEmpty {
-                context.close(promise: nil)
+                // Closing an idle keep-alive connection at once races the client's next request,
+                // which then fails. A request that comes soon is served with `Connection: close`;
+                // a connection still idle after the grace period is closed.
+                self.armTimer(after: Self.drainIdleGrace, expiry: .idle)
             }
             return
         }
@@ -130,6 +135,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             self.refuse(status, context: context)
         }
     }
+
+    /// How long an idle connection of a draining worker waits for one last request.
+    static let drainIdleGrace: TimeAmount = .milliseconds(500)
 
     /// Reads stay paused while a pipelined request waits or the body consumer is full.
     var readsPaused: Bool {

@@ -98,6 +98,35 @@ struct WorkerSupervisorTests {
         #expect(!actions.contains { if case .spawn = $0 { true } else { false } })
     }
 
+    @Test func scalingUpAndDownKeepsAtLeastOneWorker() {
+        var supervisor = self.running(workers: 1)
+        #expect(supervisor.scaleUp() == [.spawn(index: 2)])
+        _ = supervisor.workerSpawned(index: 2, pid: 102, now: self.start)
+        #expect(supervisor.desiredWorkers == 2)
+        #expect(supervisor.scaleDown(now: self.start) == [.signal(pid: 102, signal: SIGTERM)])
+        #expect(supervisor.desiredWorkers == 1)
+        #expect(supervisor.scaleDown(now: self.start).isEmpty)
+        // The retiring worker is still supervised until it is reaped, and is not replaced.
+        #expect(supervisor.runningWorkers.map(\.pid).sorted() == [101, 102])
+        let actions = supervisor.childExited(pid: 102, status: .exited(0), now: self.start + .seconds(1))
+        guard case .report(let exit) = actions.first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.reason == .scaleDown)
+        #expect(actions.count == 1)
+        #expect(supervisor.runningWorkers.map(\.pid) == [101])
+    }
+
+    @Test func stopWaitsForRetiringWorkersToo() {
+        var supervisor = self.running(workers: 2)
+        _ = supervisor.scaleDown(now: self.start)
+        let stop = supervisor.stopRequested(graceful: true, now: self.start)
+        #expect(stop.contains(.signal(pid: 101, signal: SIGTERM)) && stop.contains(.signal(pid: 102, signal: SIGTERM)))
+        _ = supervisor.childExited(pid: 101, status: .exited(0), now: self.start)
+        #expect(supervisor.childExited(pid: 102, status: .exited(0), now: self.start).last == .exit(code: 0))
+    }
+
     @Test func unknownChildIsIgnored() {
         var supervisor = self.running(workers: 1)
         #expect(supervisor.childExited(pid: 999, status: .exited(0), now: self.start).isEmpty)
