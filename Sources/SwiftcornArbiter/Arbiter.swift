@@ -67,11 +67,19 @@ public struct Arbiter {
             for socket in sockets { socket.closeAndUnlink() }
         }
 
+        var control: ControlPipe
+        do {
+            control = try ControlPipe()
+        } catch {
+            self.logger.critical("cannot create the control pipe", metadata: ["error": "\(error)"])
+            return 1
+        }
         let spawner = WorkerSpawner(
             executablePath: self.executablePath,
             sockets: sockets,
             configurationJSON: ConfigurationCoding.encode(self.configuration),
-            processName: self.processName
+            processName: self.processName,
+            controlDescriptor: control.writeDescriptor
         )
         var supervisor = WorkerSupervisor(workers: self.configuration.workers, gracefulTimeout: self.configuration.gracefulTimeout)
         self.logger.info(
@@ -89,8 +97,23 @@ public struct Arbiter {
                 // Size checks are a stat per file: a quarter second bounds the overshoot cheaply.
                 timeout = min(timeout, 250)
             }
-            let signal = signals.wait(timeoutMilliseconds: timeout)
+            let (signalReady, controlReady) = Self.poll(signals.fileDescriptor, control.readDescriptor, timeout: timeout)
+            let signal = signalReady ? signals.read() : nil
             let now = ContinuousClock.now
+            if controlReady {
+                for message in control.readMessages() {
+                    switch message {
+                    case .ready(let index, let pid):
+                        pending += supervisor.workerReady(index: index, pid: pid)
+                    case .retire(let index, let pid):
+                        self.logger.info(
+                            "worker served its max_requests; replacing it",
+                            metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"]
+                        )
+                        pending += supervisor.workerRetiring(index: index, pid: pid)
+                    }
+                }
+            }
             switch signal {
             case SIGTERM, SIGINT:
                 self.logger.info("graceful stop requested", metadata: ["signal": "\(ProcessExitStatus.signalName(signal!))"])
@@ -242,6 +265,16 @@ public struct Arbiter {
         case .crash, .timeout:
             self.logger.error("worker exited", metadata: metadata)
         }
+    }
+
+    /// Waits for the signalfd or the control pipe; which of them is readable.
+    static func poll(_ signalDescriptor: Int32, _ controlDescriptor: Int32, timeout: Int32) -> (signal: Bool, control: Bool) {
+        var descriptors = [
+            pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: controlDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        guard Glibc.poll(&descriptors, 2, timeout) > 0 else { return (false, false) }
+        return (descriptors[0].revents & Int16(POLLIN) != 0, descriptors[1].revents & Int16(POLLIN) != 0)
     }
 
     /// Milliseconds until `deadline`, at most one second so the loop keeps checking in.

@@ -19,6 +19,8 @@ struct WorkerSpawner {
     let configurationJSON: String
     /// Name shown by `ps`, e.g. `swiftcorn`.
     let processName: String
+    /// The control pipe's write end, handed to each worker after the sockets.
+    let controlDescriptor: Int32
 
     /// Spawns the worker for slot `index`; returns its pid.
     func spawn(index: Int) throws(SystemCallError) -> pid_t {
@@ -28,7 +30,8 @@ struct WorkerSpawner {
         for (offset, socket) in self.sockets.enumerated() {
             posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
         }
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(3 + self.sockets.count))
+        posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(4 + self.sockets.count))
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -59,7 +62,7 @@ struct WorkerSpawner {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
             "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
-            "\(WorkerEnvironment.configuration)=",
+            "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()
@@ -74,6 +77,7 @@ struct WorkerSpawner {
         environment.append("\(WorkerEnvironment.workerIndex)=\(index)")
         environment.append("\(WorkerEnvironment.masterPID)=\(getpid())")
         environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
+        environment.append("\(WorkerEnvironment.controlFD)=\(3 + self.sockets.count)")
         return environment
     }
 }

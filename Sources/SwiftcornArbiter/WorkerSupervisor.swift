@@ -58,7 +58,16 @@ struct WorkerSupervisor {
 
     private var slots: [Slot]
     /// Workers leaving on purpose (fewer slots): pid → slot index, start, reason.
-    private var retiring: [pid_t: (index: Int, startedAt: ContinuousClock.Instant, reason: WorkerExitReason)] = [:]
+    private var retiring: [pid_t: Retiring] = [:]
+
+    /// A worker leaving on purpose.
+    private struct Retiring {
+        let index: Int
+        let startedAt: ContinuousClock.Instant
+        let reason: WorkerExitReason
+        /// Still serving until its replacement reports ready (max_requests).
+        var awaitingReplacement: Bool
+    }
     private var phase: Phase = .running
     private let gracefulTimeout: Duration
 
@@ -73,7 +82,7 @@ struct WorkerSupervisor {
         self.slots.enumerated().compactMap { offset, slot in
             if case .running(let pid, _) = slot.state { return (offset + 1, pid) }
             return nil
-        } + self.retiring.map { ($0.value.index, $0.key) }
+        } + self.retiring.map { ($0.value.index, $0.key) }.sorted { $0.1 < $1.1 }
     }
 
     /// Fills every slot.
@@ -113,8 +122,30 @@ struct WorkerSupervisor {
     mutating func scaleDown(now: ContinuousClock.Instant) -> [Action] {
         guard case .running = self.phase, self.slots.count > 1, let last = self.slots.popLast() else { return [] }
         guard case .running(let pid, let startedAt) = last.state else { return [] }
-        self.retiring[pid] = (self.slots.count + 1, startedAt, .scaleDown)
+        self.retiring[pid] = Retiring(index: self.slots.count + 1, startedAt: startedAt, reason: .scaleDown, awaitingReplacement: false)
         return [.signal(pid: pid, signal: SIGTERM)]
+    }
+
+    /// The worker of `index` served its max_requests: start its replacement in the slot; the old
+    /// one keeps serving until the replacement is ready, so the pool never shrinks.
+    mutating func workerRetiring(index: Int, pid: pid_t) -> [Action] {
+        guard case .running = self.phase, index >= 1, index <= self.slots.count,
+            case .running(pid, let startedAt) = self.slots[index - 1].state
+        else { return [] }
+        self.retiring[pid] = Retiring(index: index, startedAt: startedAt, reason: .maxRequests, awaitingReplacement: true)
+        self.slots[index - 1].state = .empty
+        return [.spawn(index: index)]
+    }
+
+    /// The worker `pid` of `index` accepts connections: the worker it replaces may stop now.
+    mutating func workerReady(index: Int, pid: pid_t) -> [Action] {
+        guard index >= 1, index <= self.slots.count, case .running(pid, _) = self.slots[index - 1].state else { return [] }
+        var actions: [Action] = []
+        for (oldPID, leaving) in self.retiring where leaving.index == index && leaving.awaitingReplacement {
+            self.retiring[oldPID]?.awaitingReplacement = false
+            actions.append(.signal(pid: oldPID, signal: SIGTERM))
+        }
+        return actions
     }
 
     /// A child was reaped.

@@ -34,7 +34,7 @@ extension Setting {
             ["--max-requests"],
             0...Int(Int32.max),
             "recycle a worker after N requests; 0: never",
-            pending: lifecycle,
+
             \.maxRequests
         ),
         .integer(
@@ -42,7 +42,7 @@ extension Setting {
             ["--max-requests-jitter"],
             0...Int(Int32.max),
             "up to N more requests per worker",
-            pending: lifecycle,
+
             \.maxRequestsJitter
         ),
         .optionalText("pidfile", ["-p", "--pid"], "FILE", "write the master's pid to FILE", pending: lifecycle, \.pidfile),

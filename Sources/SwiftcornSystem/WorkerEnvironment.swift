@@ -10,6 +10,8 @@ public enum WorkerEnvironment {
     public static let configuration = "SWIFTCORN_WORKER_CONFIG"
     /// The master's pid, so a worker notices when it is orphaned.
     public static let masterPID = "SWIFTCORN_MASTER_PID"
+    /// The descriptor of the pipe a worker writes its messages to the master on.
+    public static let controlFD = "SWIFTCORN_CONTROL_FD"
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.
     public static let bootFailureExitCode: Int32 = 3
 }

@@ -124,6 +124,7 @@ extension HTTPConnectionHandler {
         guard let active = self.active else { return }
         self.active = nil
         self.servedRequests += 1
+        self.settings.requestBudget?.spend()
         if !active.keepAlive || self.closeWhenIdle {
             context.close(promise: nil)
             return

@@ -18,6 +18,8 @@ struct HTTPServerSettings: Sendable {
     let requestIDs: RequestIDGenerator
     /// Peers whose `X-Forwarded-For` and `X-Request-ID` are believed.
     let forwardedAllowIPs: Set<String>
+    /// `max_requests` accounting; `nil` when workers are never recycled.
+    let requestBudget: RequestBudget?
 
     init(configuration: ServerConfiguration, workerIndex: Int, pid: Int32, accessLog: LogWriter?) {
         self.limitRequestLine = configuration.limitRequestLine
@@ -31,6 +33,11 @@ struct HTTPServerSettings: Sendable {
         self.accessLog = accessLog
         self.requestIDs = RequestIDGenerator()
         self.forwardedAllowIPs = Set(configuration.forwardedAllowIPs)
+        self.requestBudget = RequestBudget(
+            maxRequests: configuration.maxRequests,
+            jitter: configuration.maxRequestsJitter,
+            workerIndex: workerIndex
+        )
     }
 
     /// Whether headers from `peer` that name the client or the request are trusted.

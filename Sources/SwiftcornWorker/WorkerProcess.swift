@@ -91,6 +91,8 @@ public enum WorkerProcess {
             Self.exitBootFailure()
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
+        // The master stops a worker this one replaces only once this one accepts.
+        ControlMessage.ready(index: index, pid: getpid()).send()
         Self.superviseUntilStopped(
             server: server,
             signals: signals,

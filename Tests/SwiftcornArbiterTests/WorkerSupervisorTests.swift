@@ -127,6 +127,25 @@ struct WorkerSupervisorTests {
         #expect(supervisor.childExited(pid: 102, status: .exited(0), now: self.start).last == .exit(code: 0))
     }
 
+    @Test func maxRequestsReplacesBeforeStopping() {
+        var supervisor = self.running(workers: 2)
+        #expect(supervisor.workerRetiring(index: 1, pid: 101) == [.spawn(index: 1)])
+        _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
+        // Both serve until the replacement accepts.
+        #expect(supervisor.runningWorkers.map(\.pid).sorted() == [101, 102, 201])
+        #expect(supervisor.workerReady(index: 1, pid: 201) == [.signal(pid: 101, signal: SIGTERM)])
+        #expect(supervisor.workerReady(index: 1, pid: 201).isEmpty)
+        let actions = supervisor.childExited(pid: 101, status: .exited(0), now: self.start + .seconds(2))
+        guard case .report(let exit) = actions.first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.reason == .maxRequests)
+        #expect(actions.count == 1)
+        // A stale or repeated retire message changes nothing.
+        #expect(supervisor.workerRetiring(index: 1, pid: 101).isEmpty)
+    }
+
     @Test func unknownChildIsIgnored() {
         var supervisor = self.running(workers: 1)
         #expect(supervisor.childExited(pid: 999, status: .exited(0), now: self.start).isEmpty)
