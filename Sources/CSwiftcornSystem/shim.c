@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <sys/prctl.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -76,4 +78,22 @@ int cswiftcorn_accept(int fd) {
 
 int cswiftcorn_eventfd(int blocking) {
     return eventfd(0, EFD_CLOEXEC | (blocking ? 0 : EFD_NONBLOCK));
+}
+
+int cswiftcorn_memfd(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
+}
+
+void cswiftcorn_store_u64(uint64_t *address, uint64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+
+uint64_t cswiftcorn_load_u64(const uint64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+uint64_t cswiftcorn_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }

@@ -39,7 +39,10 @@ public enum Swiftcorn {
     ) -> Never {
         // Before any thread exists (log writers, event loops): the master's and workers' signals
         // are read from signalfds, so no thread may leave them deliverable.
-        SignalDescriptor.block([SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2])
+        // A worker also reads SIGABRT, the master's timeout notice, to log what it was doing first.
+        SignalDescriptor.block(
+            [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2] + (WorkerProcess.isWorker ? [SIGABRT] : [])
+        )
         LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
         if WorkerProcess.isWorker {
             WorkerProcess.run(makeResponder: makeApp)

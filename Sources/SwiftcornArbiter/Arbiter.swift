@@ -74,12 +74,21 @@ public struct Arbiter {
             self.logger.critical("cannot create the control pipe", metadata: ["error": "\(error)"])
             return 1
         }
+        let heartbeats: HeartbeatRegion
+        do {
+            heartbeats = try HeartbeatRegion.create(slots: WorkerEnvironment.heartbeatSlots)
+        } catch {
+            self.logger.critical("cannot create the heartbeat region", metadata: ["error": "\(error)"])
+            return 1
+        }
         let spawner = WorkerSpawner(
             executablePath: self.executablePath,
             sockets: sockets,
             configurationJSON: ConfigurationCoding.encode(self.configuration),
             processName: self.processName,
-            controlDescriptor: control.writeDescriptor
+            controlDescriptor: control.writeDescriptor,
+            heartbeats: heartbeats,
+            threads: self.configuration.threads
         )
         var supervisor = WorkerSupervisor(workers: self.configuration.workers, gracefulTimeout: self.configuration.gracefulTimeout)
         self.logger.info(
@@ -92,7 +101,8 @@ public struct Arbiter {
             if let code = self.perform(&pending, supervisor: &supervisor, spawner: spawner) {
                 return code
             }
-            var timeout = Self.pollTimeout(until: supervisor.nextDeadline)
+            // Heartbeats are checked at least every 250 ms.
+            var timeout = min(Self.pollTimeout(until: supervisor.nextDeadline), 250)
             if rotator.isActive {
                 // Size checks are a stat per file: a quarter second bounds the overshoot cheaply.
                 timeout = min(timeout, 250)
@@ -145,6 +155,7 @@ public struct Arbiter {
             // Standard signals coalesce, so every wake-up reaps every child that has ended.
             pending += self.reap(&supervisor, now: now)
             pending += supervisor.tick(now: now)
+            pending += self.checkHeartbeats(heartbeats, supervisor: &supervisor, now: now)
             if rotator.isActive {
                 let rotated = rotator.rotateDue()
                 if !rotated.isEmpty {
@@ -172,6 +183,30 @@ public struct Arbiter {
                 self.logger.error("reload refused: configuration error", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Aborts workers whose heartbeat is older than `timeout`: SIGABRT lets a worker log what it
+    /// was doing; ``WorkerSupervisor`` escalates to SIGKILL if it does not die.
+    private func checkHeartbeats(
+        _ heartbeats: HeartbeatRegion,
+        supervisor: inout WorkerSupervisor,
+        now: ContinuousClock.Instant
+    ) -> [WorkerSupervisor.Action] {
+        let limit =
+            UInt64(self.configuration.timeout.components.seconds) * 1_000_000_000
+            + UInt64(self.configuration.timeout.components.attoseconds / 1_000_000_000)
+        guard limit > 0 else { return [] }
+        var actions: [WorkerSupervisor.Action] = []
+        for (index, pid) in supervisor.heartbeatWatched {
+            let age = heartbeats.age(index: index)
+            guard age > limit else { continue }
+            self.logger.critical(
+                "worker timeout",
+                metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)", "heartbeat_age_s": "\(Double(age) / 1e9)"]
+            )
+            actions += supervisor.workerTimedOut(pid: pid, now: now)
+        }
+        return actions
     }
 
     /// Reopens the master's own log files and tells every worker to reopen theirs.

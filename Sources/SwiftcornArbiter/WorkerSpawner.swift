@@ -21,6 +21,10 @@ struct WorkerSpawner {
     let processName: String
     /// The control pipe's write end, handed to each worker after the sockets.
     let controlDescriptor: Int32
+    /// The heartbeat region, handed to each worker after the control pipe.
+    let heartbeats: HeartbeatRegion
+    /// Event loops per worker, each with its heartbeat stamp.
+    let threads: Int
 
     /// Spawns the worker for slot `index`; returns its pid.
     func spawn(index: Int) throws(SystemCallError) -> pid_t {
@@ -31,7 +35,10 @@ struct WorkerSpawner {
             posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
         }
         posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(4 + self.sockets.count))
+        posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(5 + self.sockets.count))
+        // The heartbeat counts from the spawn: a worker that hangs while booting is caught too.
+        self.heartbeats.reset(index: index, loops: self.threads)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -62,7 +69,7 @@ struct WorkerSpawner {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
             "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
-            "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=",
+            "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=", "\(WorkerEnvironment.heartbeatFD)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()
@@ -78,6 +85,7 @@ struct WorkerSpawner {
         environment.append("\(WorkerEnvironment.masterPID)=\(getpid())")
         environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
         environment.append("\(WorkerEnvironment.controlFD)=\(3 + self.sockets.count)")
+        environment.append("\(WorkerEnvironment.heartbeatFD)=\(4 + self.sockets.count)")
         return environment
     }
 }

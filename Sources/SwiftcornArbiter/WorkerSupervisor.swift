@@ -69,6 +69,10 @@ struct WorkerSupervisor {
         var awaitingReplacement: Bool
     }
     private var phase: Phase = .running
+    /// Workers sent SIGABRT for a stale heartbeat, and when; killed after ``abortGrace``.
+    private var timedOut: [pid_t: ContinuousClock.Instant] = [:]
+    /// Time a worker gets after SIGABRT to log and die before SIGKILL.
+    static let abortGrace: Duration = .seconds(2)
     private let gracefulTimeout: Duration
 
     /// Creates a supervisor for `workers` slots.
@@ -148,8 +152,25 @@ struct WorkerSupervisor {
         return actions
     }
 
+    /// Slots whose heartbeat the master checks: running workers not already aborted or leaving.
+    var heartbeatWatched: [(index: Int, pid: pid_t)] {
+        guard case .running = self.phase else { return [] }
+        return self.slots.enumerated().compactMap { offset, slot in
+            if case .running(let pid, _) = slot.state, self.timedOut[pid] == nil { return (offset + 1, pid) }
+            return nil
+        }
+    }
+
+    /// The heartbeat of `pid` is older than `timeout`.
+    mutating func workerTimedOut(pid: pid_t, now: ContinuousClock.Instant) -> [Action] {
+        guard self.timedOut[pid] == nil else { return [] }
+        self.timedOut[pid] = now
+        return [.signal(pid: pid, signal: SIGABRT)]
+    }
+
     /// A child was reaped.
     mutating func childExited(pid: pid_t, status: ProcessExitStatus, now: ContinuousClock.Instant) -> [Action] {
+        let timedOut = self.timedOut.removeValue(forKey: pid) != nil
         if let leaving = self.retiring.removeValue(forKey: pid) {
             let exit = WorkerExit(
                 index: leaving.index,
@@ -186,7 +207,8 @@ struct WorkerSupervisor {
                     self.slots[offset].fastFailures = 0
                 }
                 let delay = self.backoff(failures: self.slots[offset].fastFailures)
-                actions.append(.report(WorkerExit(index: index, pid: pid, status: status, reason: .crash, lifetime: lifetime, respawnDelay: delay)))
+                let reason: WorkerExitReason = timedOut ? .timeout : .crash
+                actions.append(.report(WorkerExit(index: index, pid: pid, status: status, reason: reason, lifetime: lifetime, respawnDelay: delay)))
                 if delay == .zero {
                     self.slots[offset].state = .empty
                     actions.append(.spawn(index: index))
@@ -212,9 +234,15 @@ struct WorkerSupervisor {
 
     /// Time has passed: respawn slots whose backoff ended, kill workers that outlived a stop.
     mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        var killed: [Action] = []
+        for (pid, abortedAt) in self.timedOut where abortedAt + Self.abortGrace <= now {
+            // Still here after SIGABRT: it cannot even log. The entry stays until it is reaped.
+            self.timedOut[pid] = now + .seconds(3600)
+            killed.append(.signal(pid: pid, signal: SIGKILL))
+        }
         switch self.phase {
         case .running:
-            var actions: [Action] = []
+            var actions: [Action] = killed
             for offset in self.slots.indices {
                 if case .waiting(let respawnAt) = self.slots[offset].state, respawnAt <= now {
                     self.slots[offset].state = .empty

@@ -28,7 +28,7 @@ extension Setting {
         .integer("worker_connections", ["--worker-connections"], 1...1_000_000, "open connections per worker", \.workerConnections),
         .duration("keepalive", ["--keepalive"], "idle keep-alive timeout", \.keepalive),
         .duration("graceful_timeout", ["--graceful-timeout"], "time in-flight requests get on stop", \.gracefulTimeout),
-        .duration("timeout", ["-t", "--timeout"], "heartbeat timeout of a worker", pending: lifecycle, \.timeout),
+        .duration("timeout", ["-t", "--timeout"], "heartbeat timeout of a worker", \.timeout),
         .integer(
             "max_requests",
             ["--max-requests"],

@@ -12,6 +12,10 @@ public enum WorkerEnvironment {
     public static let masterPID = "SWIFTCORN_MASTER_PID"
     /// The descriptor of the pipe a worker writes its messages to the master on.
     public static let controlFD = "SWIFTCORN_CONTROL_FD"
+    /// The descriptor of the shared heartbeat region.
+    public static let heartbeatFD = "SWIFTCORN_HEARTBEAT_FD"
+    /// Slots in the heartbeat region: the most workers a master can have.
+    public static let heartbeatSlots = 1024
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.
     public static let bootFailureExitCode: Int32 = 3
 }

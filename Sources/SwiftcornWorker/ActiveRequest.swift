@@ -43,6 +43,8 @@ final class ActiveRequest {
     var bytesOut = 0
     /// The route template the application set.
     var route: String?
+    /// Key in the worker's ``InFlightRequests``.
+    var flightKey: UInt64 = 0
     /// Header values the access record needs, picked up by the head scan.
     var userAgent = ""
     var referer = ""

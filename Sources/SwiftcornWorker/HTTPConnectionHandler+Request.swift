@@ -74,6 +74,7 @@ extension HTTPConnectionHandler {
         } else {
             active.expectsContinue = false
         }
+        active.flightKey = self.settings.inFlight.begin(method: head.method.rawValue, target: head.uri, requestID: active.requestID)
         active.userAgent = scan.userAgent
         active.referer = scan.referer
         active.host = scan.host
@@ -122,6 +123,7 @@ extension HTTPConnectionHandler {
     /// The active request is fully read and answered: move on to the next one or close.
     func requestCompleted(context: ChannelHandlerContext) {
         guard let active = self.active else { return }
+        self.settings.inFlight.end(active.flightKey)
         self.active = nil
         self.servedRequests += 1
         self.settings.requestBudget?.spend()
@@ -156,6 +158,9 @@ extension HTTPConnectionHandler {
         // Unread bytes in the socket would turn the close into a reset that can destroy the
         // response before the client reads it; half-close and let the client close.
         self.active?.bodySource?.finish(HTTPError(status))
+        if let active = self.active {
+            self.settings.inFlight.end(active.flightKey)
+        }
         self.active = nil
         self.queued.removeAll()
         self.armTimer(after: .seconds(2), expiry: .linger)

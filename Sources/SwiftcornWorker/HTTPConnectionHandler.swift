@@ -77,6 +77,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if !active.responseEnded {
                 self.logAccess(active, status: nil)
             }
+            self.settings.inFlight.end(active.flightKey)
             self.active = nil
         }
         self.queued.removeAll()

@@ -20,8 +20,11 @@ struct HTTPServerSettings: Sendable {
     let forwardedAllowIPs: Set<String>
     /// `max_requests` accounting; `nil` when workers are never recycled.
     let requestBudget: RequestBudget?
+    /// What the worker is serving, for the record written when it is aborted.
+    let inFlight: InFlightRequests
 
-    init(configuration: ServerConfiguration, workerIndex: Int, pid: Int32, accessLog: LogWriter?) {
+    init(configuration: ServerConfiguration, workerIndex: Int, pid: Int32, accessLog: LogWriter?, inFlight: InFlightRequests) {
+        self.inFlight = inFlight
         self.limitRequestLine = configuration.limitRequestLine
         self.limitRequestFields = configuration.limitRequestFields
         self.limitRequestFieldSize = configuration.limitRequestFieldSize

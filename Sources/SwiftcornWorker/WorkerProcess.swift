@@ -37,7 +37,7 @@ public enum WorkerProcess {
         let signals: SignalDescriptor
         do {
             // Before any thread exists: NIO's threads must inherit the blocked mask.
-            signals = try SignalDescriptor(signals: [SIGTERM, SIGQUIT, SIGHUP, SIGUSR1])
+            signals = try SignalDescriptor(signals: [SIGTERM, SIGQUIT, SIGHUP, SIGUSR1, SIGABRT])
         } catch {
             logger.critical("cannot set up signal handling", metadata: ["error": "\(error)"])
             Self.exitBootFailure()
@@ -75,6 +75,7 @@ public enum WorkerProcess {
         }
 
         let accessLog = configuration.logging.makeAccessWriter(worker: index)
+        let inFlight = InFlightRequests()
         let server: WorkerServer
         do {
             server = try WorkerServer.start(
@@ -84,6 +85,7 @@ public enum WorkerProcess {
                 workerIndex: index,
                 responder: responder,
                 accessLog: accessLog,
+                inFlight: inFlight,
                 logger: logger
             )
         } catch {
@@ -91,6 +93,7 @@ public enum WorkerProcess {
             Self.exitBootFailure()
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
+        Self.startHeartbeat(index: index, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration, logger: logger)
         // The master stops a worker this one replaces only once this one accepts.
         ControlMessage.ready(index: index, pid: getpid()).send()
         Self.superviseUntilStopped(
@@ -99,8 +102,52 @@ public enum WorkerProcess {
             masterPID: masterPID,
             configuration: configuration,
             accessLog: accessLog,
+            inFlight: inFlight,
             logger: logger
         )
+    }
+
+    /// Each event loop stamps the shared heartbeat slot from the loop itself: a loop that blocks
+    /// stops stamping, and the master aborts the worker after `timeout`.
+    private static func startHeartbeat(index: Int, group: MultiThreadedEventLoopGroup, configuration: ServerConfiguration, logger: Logger) {
+        guard let text = getenv(WorkerEnvironment.heartbeatFD), let descriptor = Int32(String(cString: text)) else { return }
+        let region: HeartbeatRegion
+        do {
+            region = try HeartbeatRegion.map(fileDescriptor: descriptor, slots: WorkerEnvironment.heartbeatSlots)
+        } catch {
+            logger.error("cannot map the heartbeat region; the master will time this worker out", metadata: ["error": "\(error)"])
+            return
+        }
+        let period = TimeAmount(min(configuration.timeout / 4, .milliseconds(250)))
+        for (offset, loop) in group.makeIterator().enumerated() {
+            loop.scheduleRepeatedTask(initialDelay: .zero, delay: period) { _ in
+                region.stamp(index: index, loop: offset)
+            }
+        }
+    }
+
+    /// The master saw this worker's heartbeat stop: say what it was doing, write every queued
+    /// record, then die of SIGABRT as asked. Runs on the main thread, which a hung event loop
+    /// does not block.
+    private static func abortForTimeout(inFlight: InFlightRequests, accessLog: LogWriter?, logger: Logger) -> Never {
+        let now = cswiftcorn_monotonic_ns()
+        let requests = inFlight.snapshot.map { entry -> Logger.MetadataValue in
+            let age = Double(now - entry.startedNanoseconds) / 1e9
+            return .string("\(entry.method) \(entry.target) request_id=\(entry.requestID) age_s=\(age)")
+        }
+        logger.critical(
+            "worker aborted by the master: heartbeat timeout",
+            metadata: ["in_flight": .array(requests), "in_flight_count": "\(requests.count)"]
+        )
+        accessLog?.flush()
+        ErrorLog.writer.flush()
+        signal(SIGABRT, SIG_DFL)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGABRT)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        raise(SIGABRT)
+        exit(134)
     }
 
     /// Exits with the boot-failure status once the records saying why are written.
@@ -115,6 +162,7 @@ public enum WorkerProcess {
         masterPID: pid_t,
         configuration: ServerConfiguration,
         accessLog: LogWriter?,
+        inFlight: InFlightRequests,
         logger: Logger
     ) -> Never {
         // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
@@ -130,6 +178,8 @@ public enum WorkerProcess {
             switch signal {
             case SIGQUIT:
                 exit(0)
+            case SIGABRT:
+                Self.abortForTimeout(inFlight: inFlight, accessLog: accessLog, logger: logger)
             case SIGUSR1:
                 // The files were moved (by the master's rotation or logrotate): write to new ones.
                 accessLog?.reopen()

@@ -29,10 +29,17 @@ final class WorkerServer: Sendable {
         workerIndex: Int,
         responder: any Responder,
         accessLog: LogWriter?,
+        inFlight: InFlightRequests,
         logger: Logger
     ) throws -> WorkerServer {
         let registry = ConnectionRegistry(limit: configuration.workerConnections)
-        let settings = HTTPServerSettings(configuration: configuration, workerIndex: workerIndex, pid: getpid(), accessLog: accessLog)
+        let settings = HTTPServerSettings(
+            configuration: configuration,
+            workerIndex: workerIndex,
+            pid: getpid(),
+            accessLog: accessLog,
+            inFlight: inFlight
+        )
         var limits = NIOHTTPDecoderLimitConfiguration()
         // NIO enforces one field-size cap for the request line and fields alike; the exact,
         // separate limits are checked on the decoded head so each gets its own status.

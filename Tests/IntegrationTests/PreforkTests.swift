@@ -24,10 +24,12 @@ struct PreforkTests {
         let descriptors = ProcFS.openDescriptors(of: worker)
         #expect(descriptors[3]?.hasPrefix("socket:") == true)
         #expect(descriptors[4]?.hasPrefix("socket:") == true)
-        // After the sockets, the control pipe to the master (ready / retire messages).
+        // After the sockets, the control pipe to the master (ready / retire messages) and the
+        // shared heartbeat region.
         #expect(descriptors[5]?.hasPrefix("pipe:") == true)
+        #expect(descriptors[6]?.hasPrefix("/memfd:swiftcorn-heartbeats") == true)
         let masterFiles = Set(ProcFS.openDescriptors(of: server.pid).filter { $0.key > 2 }.values)
-        for (fd, target) in descriptors where fd > 5 {
+        for (fd, target) in descriptors where fd > 6 {
             // Whatever else is open was created by the worker itself (epoll, eventfd, signalfd…).
             #expect(target.hasPrefix("anon_inode:"), "fd \(fd) -> \(target) leaked into the worker")
             #expect(!masterFiles.contains(target) || target.hasPrefix("anon_inode:"))

@@ -146,6 +146,22 @@ struct WorkerSupervisorTests {
         #expect(supervisor.workerRetiring(index: 1, pid: 101).isEmpty)
     }
 
+    @Test func staleHeartbeatAbortsThenKillsAndRespawns() {
+        var supervisor = self.running(workers: 2)
+        #expect(supervisor.workerTimedOut(pid: 101, now: self.start + .seconds(60)) == [.signal(pid: 101, signal: SIGABRT)])
+        #expect(supervisor.workerTimedOut(pid: 101, now: self.start + .seconds(60)).isEmpty)
+        #expect(!supervisor.heartbeatWatched.contains { $0.pid == 101 })
+        #expect(supervisor.tick(now: self.start + .seconds(61)).isEmpty)
+        #expect(supervisor.tick(now: self.start + .seconds(62)) == [.signal(pid: 101, signal: SIGKILL)])
+        let actions = supervisor.childExited(pid: 101, status: .signaled(SIGKILL), now: self.start + .seconds(62))
+        guard case .report(let exit) = actions.first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.reason == .timeout)
+        #expect(actions.last == .spawn(index: 1))
+    }
+
     @Test func unknownChildIsIgnored() {
         var supervisor = self.running(workers: 1)
         #expect(supervisor.childExited(pid: 999, status: .exited(0), now: self.start).isEmpty)
