@@ -81,7 +81,8 @@ public struct Arbiter {
             self.logger.critical("cannot create the heartbeat region", metadata: ["error": "\(error)"])
             return 1
         }
-        let spawner = WorkerSpawner(
+        var configuration = self.configuration
+        var spawner = WorkerSpawner(
             executablePath: self.executablePath,
             sockets: sockets,
             configurationJSON: ConfigurationCoding.encode(self.configuration),
@@ -96,6 +97,7 @@ public struct Arbiter {
             metadata: ["workers": "\(self.configuration.workers)"]
         )
         var rotator = LogRotator(logging: self.configuration.logging)
+        var reloadQueued = false
         var pending = supervisor.start()
         while true {
             if let code = self.perform(&pending, supervisor: &supervisor, spawner: spawner) {
@@ -131,8 +133,12 @@ public struct Arbiter {
             case SIGQUIT:
                 self.logger.info("fast stop requested", metadata: ["signal": "SIGQUIT"])
                 pending += supervisor.stopRequested(graceful: false, now: now)
+            case SIGHUP where supervisor.reloadInProgress:
+                // A reload during a reload is not lost: it runs once the current one is done.
+                reloadQueued = true
+                self.logger.info("reload queued behind the one in progress")
             case SIGHUP:
-                self.validateReload()
+                pending += self.reload(&configuration, spawner: &spawner, rotator: &rotator, supervisor: &supervisor)
             case SIGTTIN:
                 pending += supervisor.scaleUp()
                 self.logger.info("adding a worker", metadata: ["workers": "\(supervisor.desiredWorkers)"])
@@ -155,7 +161,11 @@ public struct Arbiter {
             // Standard signals coalesce, so every wake-up reaps every child that has ended.
             pending += self.reap(&supervisor, now: now)
             pending += supervisor.tick(now: now)
-            pending += self.checkHeartbeats(heartbeats, supervisor: &supervisor, now: now)
+            pending += self.checkHeartbeats(heartbeats, timeout: configuration.timeout, supervisor: &supervisor, now: now)
+            if reloadQueued && !supervisor.reloadInProgress {
+                reloadQueued = false
+                pending += self.reload(&configuration, spawner: &spawner, rotator: &rotator, supervisor: &supervisor)
+            }
             if rotator.isActive {
                 let rotated = rotator.rotateDue()
                 if !rotated.isEmpty {
@@ -169,32 +179,51 @@ public struct Arbiter {
         }
     }
 
-    /// Re-reads the configuration on HUP. A bad source leaves everything as it is and every
-    /// mistake is logged; rolling the workers onto a new configuration is the reload work's.
-    private func validateReload() {
+    /// HUP: re-reads every source. A bad configuration changes nothing and every mistake is
+    /// logged; a good one is applied (logging, timeouts, worker count) and the workers are rolled
+    /// onto it, new ones accepting before old ones stop. Listening addresses stay as they are:
+    /// new sockets need a restart or a binary upgrade.
+    private func reload(
+        _ configuration: inout ServerConfiguration,
+        spawner: inout WorkerSpawner,
+        rotator: inout LogRotator,
+        supervisor: inout WorkerSupervisor
+    ) -> [WorkerSupervisor.Action] {
+        var resolved: ResolvedConfiguration
         switch self.reloader.reload() {
-        case .success(let resolved):
-            self.logger.warning(
-                "configuration re-read and valid; applying it needs a restart until rolling reload lands",
-                metadata: ["file": "\(resolved.configFile ?? "none")"]
-            )
         case .failure(let errors):
             for error in errors.errors {
                 self.logger.error("reload refused: configuration error", metadata: ["error": "\(error)"])
             }
+            return []
+        case .success(let value):
+            resolved = value
         }
+        if resolved.configuration.binds != configuration.binds {
+            self.logger.warning("bind addresses changed; they take effect on a restart", metadata: ["kept": "\(configuration.binds)"])
+            resolved.configuration.binds = configuration.binds
+        }
+        configuration = resolved.configuration
+        spawner = spawner.with(configuration: configuration)
+        ErrorLog.configure(
+            writer: configuration.logging.makeErrorWriter(worker: 0),
+            worker: 0,
+            level: Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        )
+        rotator = LogRotator(logging: configuration.logging)
+        self.logger.info("reloading: rolling the workers onto the new configuration", metadata: ["workers": "\(configuration.workers)"])
+        return supervisor.beginReload(workers: configuration.workers, gracefulTimeout: configuration.gracefulTimeout)
     }
 
     /// Aborts workers whose heartbeat is older than `timeout`: SIGABRT lets a worker log what it
     /// was doing; ``WorkerSupervisor`` escalates to SIGKILL if it does not die.
     private func checkHeartbeats(
         _ heartbeats: HeartbeatRegion,
+        timeout: Duration,
         supervisor: inout WorkerSupervisor,
         now: ContinuousClock.Instant
     ) -> [WorkerSupervisor.Action] {
-        let limit =
-            UInt64(self.configuration.timeout.components.seconds) * 1_000_000_000
-            + UInt64(self.configuration.timeout.components.attoseconds / 1_000_000_000)
+        let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
         guard limit > 0 else { return [] }
         var actions: [WorkerSupervisor.Action] = []
         for (index, pid) in supervisor.heartbeatWatched {

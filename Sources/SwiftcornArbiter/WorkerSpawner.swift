@@ -1,4 +1,5 @@
 import CSwiftcornSystem
+import SwiftcornConfig
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -25,6 +26,19 @@ struct WorkerSpawner {
     let heartbeats: HeartbeatRegion
     /// Event loops per worker, each with its heartbeat stamp.
     let threads: Int
+
+    /// The same spawner handing workers `configuration` instead.
+    func with(configuration: ServerConfiguration) -> WorkerSpawner {
+        WorkerSpawner(
+            executablePath: self.executablePath,
+            sockets: self.sockets,
+            configurationJSON: ConfigurationCoding.encode(configuration),
+            processName: self.processName,
+            controlDescriptor: self.controlDescriptor,
+            heartbeats: self.heartbeats,
+            threads: configuration.threads
+        )
+    }
 
     /// Spawns the worker for slot `index`; returns its pid.
     func spawn(index: Int) throws(SystemCallError) -> pid_t {

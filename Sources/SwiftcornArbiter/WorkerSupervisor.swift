@@ -73,7 +73,7 @@ struct WorkerSupervisor {
     private var timedOut: [pid_t: ContinuousClock.Instant] = [:]
     /// Time a worker gets after SIGABRT to log and die before SIGKILL.
     static let abortGrace: Duration = .seconds(2)
-    private let gracefulTimeout: Duration
+    private var gracefulTimeout: Duration
 
     /// Creates a supervisor for `workers` slots.
     init(workers: Int, gracefulTimeout: Duration) {
@@ -128,6 +128,38 @@ struct WorkerSupervisor {
         guard case .running(let pid, let startedAt) = last.state else { return [] }
         self.retiring[pid] = Retiring(index: self.slots.count + 1, startedAt: startedAt, reason: .scaleDown, awaitingReplacement: false)
         return [.signal(pid: pid, signal: SIGTERM)]
+    }
+
+    /// Whether workers of a reload still wait for their replacements.
+    var reloadInProgress: Bool {
+        self.retiring.values.contains { $0.reason == .reload && $0.awaitingReplacement }
+    }
+
+    /// HUP with a valid configuration: a new worker for every slot (and for added slots) alongside
+    /// the old ones, which stop as their replacements report ready; slots beyond the new count
+    /// drain at once, since the new count is what the pool must not fall below.
+    mutating func beginReload(workers: Int, gracefulTimeout: Duration) -> [Action] {
+        guard case .running = self.phase else { return [] }
+        self.gracefulTimeout = gracefulTimeout
+        var actions: [Action] = []
+        while self.slots.count > workers, let last = self.slots.popLast() {
+            if case .running(let pid, let startedAt) = last.state {
+                self.retiring[pid] = Retiring(index: self.slots.count + 1, startedAt: startedAt, reason: .reload, awaitingReplacement: false)
+                actions.append(.signal(pid: pid, signal: SIGTERM))
+            }
+        }
+        for offset in self.slots.indices {
+            if case .running(let pid, let startedAt) = self.slots[offset].state {
+                self.retiring[pid] = Retiring(index: offset + 1, startedAt: startedAt, reason: .reload, awaitingReplacement: true)
+            }
+            self.slots[offset] = Slot(state: .empty)
+            actions.append(.spawn(index: offset + 1))
+        }
+        while self.slots.count < workers {
+            self.slots.append(Slot(state: .empty))
+            actions.append(.spawn(index: self.slots.count))
+        }
+        return actions
     }
 
     /// The worker of `index` served its max_requests: start its replacement in the slot; the old

@@ -162,6 +162,20 @@ struct WorkerSupervisorTests {
         #expect(actions.last == .spawn(index: 1))
     }
 
+    @Test func reloadStartsANewGenerationBeforeStoppingTheOld() {
+        var supervisor = self.running(workers: 2)
+        #expect(supervisor.beginReload(workers: 3, gracefulTimeout: .seconds(5)) == [.spawn(index: 1), .spawn(index: 2), .spawn(index: 3)])
+        #expect(supervisor.reloadInProgress)
+        _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
+        _ = supervisor.workerSpawned(index: 2, pid: 202, now: self.start)
+        _ = supervisor.workerSpawned(index: 3, pid: 203, now: self.start)
+        #expect(supervisor.workerReady(index: 1, pid: 201) == [.signal(pid: 101, signal: SIGTERM)])
+        #expect(supervisor.reloadInProgress)
+        #expect(supervisor.workerReady(index: 2, pid: 202) == [.signal(pid: 102, signal: SIGTERM)])
+        #expect(!supervisor.reloadInProgress)
+        #expect(supervisor.beginReload(workers: 1, gracefulTimeout: .seconds(5)).first == .signal(pid: 203, signal: SIGTERM))
+    }
+
     @Test func unknownChildIsIgnored() {
         var supervisor = self.running(workers: 1)
         #expect(supervisor.childExited(pid: 999, status: .exited(0), now: self.start).isEmpty)
