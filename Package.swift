@@ -52,6 +52,7 @@ let package = Package(
             name: "SwiftcornArbiter",
             dependencies: [
                 "SwiftcornSystem",
+                "CSystemd",
                 "SwiftcornConfig",
                 "SwiftcornLogging",
                 .product(name: "Logging", package: "swift-log"),

@@ -66,6 +66,12 @@ public struct Arbiter {
         defer {
             for socket in sockets { socket.closeAndUnlink() }
         }
+        let pidFile = self.configuration.pidfile.map(PidFile.init(path:))
+        if let pidFile, !pidFile.write() {
+            self.logger.critical("cannot write the pidfile", metadata: ["file": "\(pidFile.path)", "errno": "\(errno)"])
+            return 1
+        }
+        defer { pidFile?.remove() }
 
         var control: ControlPipe
         do {
@@ -98,13 +104,17 @@ public struct Arbiter {
         )
         var rotator = LogRotator(logging: self.configuration.logging)
         var reloadQueued = false
+        var notifier = SystemdNotifier()
+        var readySlots = Set<Int>()
+        var readySent = false
+        var reloadingNotified = false
         var pending = supervisor.start()
         while true {
             if let code = self.perform(&pending, supervisor: &supervisor, spawner: spawner) {
                 return code
             }
             // Heartbeats are checked at least every 250 ms.
-            var timeout = min(Self.pollTimeout(until: supervisor.nextDeadline), 250)
+            var timeout = min(Self.pollTimeout(until: supervisor.nextDeadline), 250, notifier.pollLimit())
             if rotator.isActive {
                 // Size checks are a stat per file: a quarter second bounds the overshoot cheaply.
                 timeout = min(timeout, 250)
@@ -117,6 +127,7 @@ public struct Arbiter {
                     switch message {
                     case .ready(let index, let pid):
                         pending += supervisor.workerReady(index: index, pid: pid)
+                        readySlots.insert(index)
                     case .retire(let index, let pid):
                         self.logger.info(
                             "worker served its max_requests; replacing it",
@@ -129,15 +140,19 @@ public struct Arbiter {
             switch signal {
             case SIGTERM, SIGINT:
                 self.logger.info("graceful stop requested", metadata: ["signal": "\(ProcessExitStatus.signalName(signal!))"])
+                notifier.send("STOPPING=1")
                 pending += supervisor.stopRequested(graceful: true, now: now)
             case SIGQUIT:
                 self.logger.info("fast stop requested", metadata: ["signal": "SIGQUIT"])
+                notifier.send("STOPPING=1")
                 pending += supervisor.stopRequested(graceful: false, now: now)
             case SIGHUP where supervisor.reloadInProgress:
                 // A reload during a reload is not lost: it runs once the current one is done.
                 reloadQueued = true
                 self.logger.info("reload queued behind the one in progress")
             case SIGHUP:
+                notifier.reloading()
+                reloadingNotified = true
                 pending += self.reload(&configuration, spawner: &spawner, rotator: &rotator, supervisor: &supervisor)
             case SIGTTIN:
                 pending += supervisor.scaleUp()
@@ -166,6 +181,17 @@ public struct Arbiter {
                 reloadQueued = false
                 pending += self.reload(&configuration, spawner: &spawner, rotator: &rotator, supervisor: &supervisor)
             }
+            // READY=1 once every slot has a worker that accepts; again after each reload.
+            if !readySent && readySlots.count >= supervisor.desiredWorkers {
+                readySent = true
+                notifier.send("READY=1")
+            } else if reloadingNotified && !supervisor.reloadInProgress && !reloadQueued {
+                reloadingNotified = false
+                notifier.send("READY=1")
+            }
+            let desired = supervisor.desiredWorkers
+            let alive = supervisor.runningWorkers.count
+            notifier.tick(now: now) { "\(alive) workers (\(desired) desired)" }
             if rotator.isActive {
                 let rotated = rotator.rotateDue()
                 if !rotated.isEmpty {

@@ -45,7 +45,7 @@ extension Setting {
 
             \.maxRequestsJitter
         ),
-        .optionalText("pidfile", ["-p", "--pid"], "FILE", "write the master's pid to FILE", pending: lifecycle, \.pidfile),
+        .optionalText("pidfile", ["-p", "--pid"], "FILE", "write the master's pid to FILE", \.pidfile),
         .boolean(
             "upgrade_auto_stop",
             ["--upgrade-auto-stop"],
