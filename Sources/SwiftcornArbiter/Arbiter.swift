@@ -53,7 +53,16 @@ public struct Arbiter {
             return 1
         }
         var sockets: [ListeningSocket] = []
-        for address in self.configuration.binds {
+        if let activated = ListeningSocket.inherited() {
+            // Socket activation: systemd bound them; -b addresses are not used.
+            sockets = activated
+            self.logger.info(
+                "listening on sockets passed by systemd",
+                metadata: ["count": "\(activated.count)", "names": "\(activated.compactMap(\.activationName).joined(separator: ","))"]
+            )
+        }
+        let addressesToBind = sockets.isEmpty ? self.configuration.binds : []
+        for address in addressesToBind {
             do {
                 sockets.append(try ListeningSocket.bind(address, backlog: self.configuration.backlog))
                 self.logger.info("listening", metadata: ["address": "\(address)"])

@@ -14,6 +14,14 @@ public struct ListeningSocket: Sendable {
     public let fileDescriptor: Int32
     /// The address it was bound to.
     public let address: BindAddress
+    /// systemd's name for a socket it passed; `nil` for sockets the master bound.
+    public let activationName: String?
+
+    init(fileDescriptor: Int32, address: BindAddress, activationName: String? = nil) {
+        self.fileDescriptor = fileDescriptor
+        self.address = address
+        self.activationName = activationName
+    }
 
     /// Descriptors of listening sockets are moved to this number or above.
     static let lowestDescriptor: Int32 = 64
@@ -104,10 +112,35 @@ public struct ListeningSocket: Sendable {
         return ListeningSocket(fileDescriptor: moved, address: address)
     }
 
+    /// Sockets systemd passed (socket activation): `LISTEN_FDS` descriptors from 3 when
+    /// `LISTEN_PID` names this process; `nil` when there are none. They are moved above the
+    /// workers' range and marked close-on-exec like sockets the master binds.
+    public static func inherited() -> [ListeningSocket]? {
+        guard let pidText = getenv("LISTEN_PID"), pid_t(String(cString: pidText)) == getpid(),
+            let countText = getenv("LISTEN_FDS"), let count = Int(String(cString: countText)), count > 0
+        else { return nil }
+        let names = getenv("LISTEN_FDNAMES").map { String(cString: $0).split(separator: ":").map(String.init) } ?? []
+        var sockets: [ListeningSocket] = []
+        for offset in 0..<count {
+            let fd = Int32(3 + offset)
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, Self.lowestDescriptor)
+            guard moved >= 0 else { continue }
+            Glibc.close(fd)
+            let name = offset < names.count ? names[offset] : "fd\(fd)"
+            sockets.append(ListeningSocket(fileDescriptor: moved, address: .unix(path: ""), activationName: name))
+        }
+        // The variables are for this process only: workers get SWIFTCORN_LISTEN_FDS instead.
+        unsetenv("LISTEN_PID")
+        unsetenv("LISTEN_FDS")
+        unsetenv("LISTEN_FDNAMES")
+        return sockets
+    }
+
     /// Closes the socket and removes a Unix socket's file.
     public func closeAndUnlink() {
         _ = Glibc.close(self.fileDescriptor)
-        if case .unix(let path) = self.address {
+        // systemd owns the files of sockets it passed.
+        if self.activationName == nil, case .unix(let path) = self.address, !path.isEmpty {
             unlink(path)
         }
     }
