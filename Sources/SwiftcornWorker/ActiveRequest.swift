@@ -35,7 +35,7 @@ final class ActiveRequest {
     let requestID: String
     /// The client: the peer, or the first `X-Forwarded-For` address of a trusted peer.
     let clientAddress: String
-    /// Wall-clock time of the head, for nothing but the record's clock; durations use `started`.
+    /// When the head was decoded (monotonic): the start of the record's duration.
     let started: NIODeadline
     /// The response status, once the head is written.
     var status = 0

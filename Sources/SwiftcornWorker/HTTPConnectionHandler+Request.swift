@@ -45,7 +45,8 @@ extension HTTPConnectionHandler {
             expectsContinue = head.version.minor >= 1
         }
         self.generation &+= 1
-        let trusted = self.settings.trusts(self.remoteAddress)
+        let trusted = self.peerIsTrusted
+        let started = NIODeadline.now()
         let active = ActiveRequest(
             keepAlive: head.isKeepAlive && !self.closeWhenIdle,
             isHead: head.method == .HEAD,
@@ -55,7 +56,7 @@ extension HTTPConnectionHandler {
             head: head,
             requestID: Self.requestID(scan.requestID, trusted: trusted, generator: self.settings.requestIDs),
             clientAddress: trusted ? Self.forwardedClient(scan.forwardedFor) ?? self.remoteAddress : self.remoteAddress,
-            started: .now()
+            started: started
         )
         var body = RequestBody.empty
         if isChunked || (contentLength ?? 0) > 0 {
@@ -74,7 +75,12 @@ extension HTTPConnectionHandler {
         } else {
             active.expectsContinue = false
         }
-        active.flightKey = self.settings.inFlight.begin(method: head.method.rawValue, target: head.uri, requestID: active.requestID)
+        active.flightKey = self.settings.inFlight.begin(
+            method: head.method.rawValue,
+            target: head.uri,
+            requestID: active.requestID,
+            started: started
+        )
         active.userAgent = scan.userAgent
         active.referer = scan.referer
         active.host = scan.host
@@ -125,7 +131,6 @@ extension HTTPConnectionHandler {
         guard let active = self.active else { return }
         self.settings.inFlight.end(active.flightKey)
         self.active = nil
-        self.servedRequests += 1
         self.settings.requestBudget?.spend()
         if !active.keepAlive || self.closeWhenIdle {
             context.close(promise: nil)

@@ -35,12 +35,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A refusal was sent; nothing more is served on this connection.
     var refused = false
     var isClosed = false
-    var servedRequests = 0
     /// Bumped per request, so a late task cannot write into a later request's response.
     var generation = 0
     var timer: ConnectionTimer
     /// The client's IP address, empty for Unix sockets.
     var remoteAddress = ""
+    /// Whether the peer may name the client and the request (`forwarded_allow_ips`); a peer does
+    /// not change during a connection, so this is decided once.
+    var peerIsTrusted = false
 
     init(responder: any Responder, settings: HTTPServerSettings, logger: Logger, lineGuard: RequestLineGuard) {
         self.responder = responder
@@ -52,8 +54,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
         if context.channel.isActive {
+            self.notePeer(context)
             self.armIdleTimer(firstRequest: true)
         }
     }
@@ -64,7 +66,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+        self.notePeer(context)
         self.armIdleTimer(firstRequest: true)
         context.fireChannelActive()
     }
@@ -139,6 +141,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// How long an idle connection of a draining worker waits for one last request.
     static let drainIdleGrace: TimeAmount = .milliseconds(500)
+
+    private func notePeer(_ context: ChannelHandlerContext) {
+        self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+        self.peerIsTrusted = self.settings.trusts(self.remoteAddress)
+    }
 
     /// Reads stay paused while a pipelined request waits or the body consumer is full.
     var readsPaused: Bool {

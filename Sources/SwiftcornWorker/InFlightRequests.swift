@@ -1,4 +1,4 @@
-import CSwiftcornSystem
+import NIOCore
 import Synchronization
 
 /// The requests a worker is serving right now, readable from any thread: when the master aborts
@@ -19,9 +19,10 @@ final class InFlightRequests: Sendable {
 
     private let state = Mutex(State())
 
-    /// Records a request; returns the key that ends it.
-    func begin(method: String, target: String, requestID: String) -> UInt64 {
-        let entry = Entry(method: method, target: target, requestID: requestID, startedNanoseconds: cswiftcorn_monotonic_ns())
+    /// Records a request that began at `started` (CLOCK_MONOTONIC, like the heartbeat); returns
+    /// the key that ends it.
+    func begin(method: String, target: String, requestID: String, started: NIODeadline) -> UInt64 {
+        let entry = Entry(method: method, target: target, requestID: requestID, startedNanoseconds: started.uptimeNanoseconds)
         return self.state.withLock { state in
             state.next &+= 1
             state.entries[state.next] = entry
