@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSwiftcornSystem"),
+        .target(name: "SwiftcornTime", swiftSettings: strictConcurrency),
         .target(
             name: "SwiftcornSystem",
             dependencies: ["CSwiftcornSystem"],
@@ -45,7 +46,9 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "SwiftcornLogging",
-            dependencies: ["CSystemd", "SwiftcornConfig", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CSystemd", "SwiftcornSystem", "SwiftcornTime", "SwiftcornConfig", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .target(
@@ -62,6 +65,7 @@ let package = Package(
         .target(
             name: "SwiftcornWorker",
             dependencies: [
+                "SwiftcornTime",
                 "SwiftcornSystem",
                 "SwiftcornConfig",
                 "SwiftcornLogging",
@@ -90,7 +94,9 @@ let package = Package(
         .executableTarget(
             name: "swiftcorn",
             dependencies: [
+                "SwiftcornTime",
                 "Swiftcorn",
+                "SwiftcornLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -104,6 +110,7 @@ let package = Package(
         .target(
             name: "SwiftcornLogAnalysis",
             dependencies: [
+                "SwiftcornTime",
                 "CZlib",
                 "CSystemd",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -131,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornLoggingTests",
-            dependencies: ["SwiftcornLogging"],
+            dependencies: ["SwiftcornLogging", "SwiftcornTime"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
@@ -142,6 +149,7 @@ let package = Package(
         .testTarget(
             name: "SwiftcornWorkerTests",
             dependencies: [
+                "SwiftcornTime",
                 "SwiftcornWorker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -151,6 +159,7 @@ let package = Package(
         .testTarget(
             name: "StaticFilesTests",
             dependencies: [
+                "SwiftcornTime",
                 "swiftcorn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 extension AccessRecord {
     /// The record as one JSON line, keys in schema order.
     public func jsonLine() -> [UInt8] {

@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 extension AccessRecord {
     /// gunicorn's default access line plus the duration, e.g.
     /// `127.0.0.1 - - [28/Nov/2026:17:18:00 +0000] "GET /?a=1 HTTP/1.1" 200 5 "-" "curl/8.0" 0.012345`.

@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 extension EventRecord {
     /// Keys of the record itself, which metadata may not shadow.
     static let reservedKeys: Set<String> = ["ts", "level", "event", "logger", "message", "worker", "pid", "source"]

@@ -1,3 +1,4 @@
+import SwiftcornSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -91,18 +92,7 @@ public final class LogWriter: @unchecked Sendable {
         pthread_cond_init(self.notEmpty, nil)
         pthread_cond_init(self.notFull, nil)
         pthread_cond_init(self.idle, nil)
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        pthread_create(
-            &thread,
-            nil,
-            { argument in
-                Unmanaged<LogWriter>.fromOpaque(argument!).takeRetainedValue().run()
-                return nil
-            },
-            retained
-        )
-        pthread_detach(thread)
+        DetachedThread.start { self.run() }
     }
 
     /// Below this many queued records the writer waits ``batchDelayMicroseconds`` for more.

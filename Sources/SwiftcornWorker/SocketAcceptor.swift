@@ -1,4 +1,5 @@
 import CSwiftcornSystem
+import SwiftcornSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,19 +53,7 @@ final class SocketAcceptor: Sendable {
 
     /// Starts the accepting thread.
     func start() {
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        pthread_create(
-            &thread,
-            nil,
-            { argument in
-                let acceptor = Unmanaged<SocketAcceptor>.fromOpaque(argument!).takeRetainedValue()
-                acceptor.run()
-                return nil
-            },
-            retained
-        )
-        pthread_detach(thread)
+        DetachedThread.start { self.run() }
     }
 
     /// Stops accepting; the thread closes this worker's copies of the listening sockets and ends.

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SwiftcornHTTP
+import SwiftcornTime
 import Testing
 
 @testable import swiftcorn

@@ -1,3 +1,4 @@
+import SwiftcornTime
 import Testing
 
 @testable import swiftcorn

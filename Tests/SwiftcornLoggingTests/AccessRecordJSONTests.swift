@@ -1,4 +1,5 @@
 import Foundation
+import SwiftcornTime
 import Testing
 
 @testable import SwiftcornLogging
@@ -85,8 +86,9 @@ struct AccessRecordJSONTests {
         for day in stride(from: Int64(-25_000), through: 150_000, by: 37) {
             let date = Date(timeIntervalSince1970: Double(day) * 86_400)
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            let civil = RFC3339Timestamp.civil(fromDays: day)
-            #expect(civil.year == Int64(parts.year!) && civil.month == Int64(parts.month!) && civil.day == Int64(parts.day!))
+            let civil = CivilCalendar.date(days: day)
+            #expect(civil.year == parts.year! && civil.month == parts.month! && civil.day == parts.day!)
+            #expect(CivilCalendar.days(year: civil.year, month: civil.month, day: civil.day) == day)
         }
     }
 }

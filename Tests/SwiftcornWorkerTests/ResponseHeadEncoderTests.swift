@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import SwiftcornTime
 import Testing
 
 @testable import SwiftcornWorker
@@ -53,7 +54,7 @@ struct ResponseHeadEncoderTests {
     }
 
     @Test func imfFixdate() {
-        #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        #expect(HTTPDateCache.format(1_795_886_280) == "Sat, 28 Nov 2026 17:18:00 GMT")
+        #expect(HTTPDate.format(secondsSince1970: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDate.format(secondsSince1970: 1_795_886_280) == "Sat, 28 Nov 2026 17:18:00 GMT")
     }
 }

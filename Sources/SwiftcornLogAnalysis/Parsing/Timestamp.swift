@@ -1,30 +1,8 @@
+import SwiftcornTime
+
 /// Conversions between RFC 3339 / common-log timestamps and microseconds since the Unix epoch,
 /// by hand because Foundation's date formatting is far too slow for a per-line hot path.
 public enum Timestamp {
-    /// Days from 1970-01-01 to the given civil date (proleptic Gregorian), after Howard Hinnant.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let monthIndex = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     /// Parses `2026-11-28T17:18:00.123456Z` (any fraction length, `Z` or `±HH:MM`).
     static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20 else { return nil }
@@ -65,7 +43,7 @@ public enum Timestamp {
         default: return nil
         }
         guard index == bytes.count else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = Int(CivilCalendar.days(year: year, month: month, day: day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Int64(seconds) * 1_000_000 + Int64(micros)
     }
@@ -88,7 +66,7 @@ public enum Timestamp {
             let zoneMinutes = digits(24, 2)
         else { return nil }
         let sign = bytes[21] == UInt8(ascii: "-") ? -1 : 1
-        let days = Self.daysFromCivil(year: year, month: monthIndex + 1, day: day)
+        let days = Int(CivilCalendar.days(year: year, month: monthIndex + 1, day: day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - sign * (zoneHours * 3600 + zoneMinutes * 60)
         return Int64(seconds) * 1_000_000
     }
@@ -102,21 +80,7 @@ public enum Timestamp {
     /// Formats microseconds since the epoch as `2026-11-28T17:18:00.123456Z`, or with whole seconds
     /// when `fractional` is false.
     public static func format(_ microseconds: Int64, fractional: Bool = true) -> String {
-        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
-        let micros = Int(microseconds - seconds * 1_000_000)
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let date = Self.civil(fromDays: days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var result = "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-        result += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if fractional {
-            result += ".\(pad(micros, 6))"
-        }
-        return result + "Z"
+        RFC3339Timestamp.string(micros: microseconds, fractional: fractional)
     }
 
     /// English month abbreviations as used by the common log format.

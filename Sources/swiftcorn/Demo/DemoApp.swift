@@ -1,4 +1,5 @@
 import Swiftcorn
+import SwiftcornLogging
 
 #if canImport(Glibc)
 import Glibc
@@ -106,17 +107,15 @@ struct DemoApp: Responder {
     }
 
     private static func headers(_ request: Request) -> Response {
-        var json = "{"
-        var first = true
+        var json = JSONLineWriter()
         for field in request.headerFields {
-            if !first { json += "," }
-            first = false
-            JSONText.appendString(field.name.canonicalName, to: &json)
-            json += ":"
-            JSONText.appendString(field.value, to: &json)
+            json.field(dynamicKey: field.name.canonicalName, field.value)
         }
-        json += "}\n"
-        return Response(status: .ok, headerFields: [.contentType: "application/json"], body: ResponseBody(string: json))
+        return Response(
+            status: .ok,
+            headerFields: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.finish()))
+        )
     }
 
     private static func integer(_ text: Substring, name: String, in range: ClosedRange<Int>) throws -> Int {

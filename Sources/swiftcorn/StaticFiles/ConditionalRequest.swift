@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 /// The conditional request fields a static file answers to, evaluated against the file's validators.
 ///
 /// Only the fields that matter for GET and HEAD of a read-only file are honoured: `If-None-Match`,

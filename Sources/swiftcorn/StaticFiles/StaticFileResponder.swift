@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import NIOPosix
 import SwiftcornHTTP
+import SwiftcornTime
 
 /// The built-in `static` app: serves the files under one directory, safely.
 ///

@@ -2,8 +2,8 @@
 ///
 /// Written out rather than using `DateFormatter`: formatting runs on every response, must not
 /// depend on locale or time zone settings, and Foundation is not otherwise needed here. The calendar
-/// arithmetic is Howard Hinnant's `days_from_civil` / `civil_from_days` (proleptic Gregorian, UTC).
-enum HTTPDate {
+/// arithmetic is ``CivilCalendar``'s.
+public enum HTTPDate {
     /// Abbreviated weekday names, Sunday first, as IMF-fixdate and asctime spell them.
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     /// Full weekday names, Sunday first, as the obsolete RFC 850 format spells them.
@@ -12,11 +12,11 @@ enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Formats `secondsSince1970` as an IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
-    static func format(secondsSince1970: Int64) -> String {
-        let (days, secondOfDay) = Self.floorDivide(secondsSince1970, 86_400)
-        let (year, month, day) = Self.civil(fromDays: days)
+    public static func format(secondsSince1970: Int64) -> String {
+        let (days, secondOfDay) = CivilCalendar.floorDivide(secondsSince1970, 86_400)
+        let (year, month, day) = CivilCalendar.date(days: days)
         // 1970-01-01 was a Thursday (index 4); `floorDivide` keeps the remainder non-negative.
-        let weekday = Int(Self.floorDivide(days + 4, 7).remainder)
+        let weekday = Int(CivilCalendar.floorDivide(days + 4, 7).remainder)
         var text = Self.weekdays[weekday]
         text += ", "
         text += Self.padded(day, width: 2)
@@ -42,7 +42,7 @@ enum HTTPDate {
     ///
     /// The weekday must be a valid name but is not checked against the date, as RFC 9110 does not
     /// require it. A leap second (`:60`) is read as the last second of the minute.
-    static func parse(_ text: some StringProtocol) -> Int64? {
+    public static func parse(_ text: some StringProtocol) -> Int64? {
         let tokens = String(text).split(separator: " ", omittingEmptySubsequences: true)
         switch tokens.count {
         case 6:  // IMF-fixdate
@@ -77,7 +77,7 @@ enum HTTPDate {
             hour < 24, minute < 60, second <= 60,
             day >= 1, day <= Self.daysInMonth(month, year: year)
         else { return nil }
-        let days = Self.days(fromCivilYear: year, month: month, day: day)
+        let days = CivilCalendar.days(year: year, month: month, day: day)
         return days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
     }
 
@@ -99,37 +99,6 @@ enum HTTPDate {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    private static func days(fromCivilYear year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = Int64(month > 2 ? month - 3 : month + 9)  // March = 0, so February is last
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01.
-    private static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
-
-    /// Quotient rounded towards minus infinity and the matching non-negative remainder.
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let remainder = value % divisor
-        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.
