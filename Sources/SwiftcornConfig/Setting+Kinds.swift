@@ -1,10 +1,33 @@
 /// Constructors for the kinds of value a setting holds.
 extension Setting {
-    private static func single(_ values: [String], key: String) throws(ConfigurationError) -> String {
-        guard let value = values.last else {
-            throw ConfigurationError(.missingValue, key: key, expected: "a value")
-        }
-        return value
+    /// A setting of one value: the last one given wins, parsed by `parse` and shown by `render`.
+    private static func single<Value>(
+        _ key: String,
+        _ flags: [String],
+        valueHelp: String,
+        _ help: String,
+        isSwitch: Bool = false,
+        pending: String?,
+        _ keyPath: any WritableKeyPath<ServerConfiguration, Value> & Sendable,
+        parse: @escaping @Sendable (String) throws(ConfigurationError) -> Value,
+        render: @escaping @Sendable (Value) -> YAMLValue
+    ) -> Setting {
+        Setting(
+            key: key,
+            flags: flags,
+            valueHelp: valueHelp,
+            help: help,
+            isList: false,
+            isSwitch: isSwitch,
+            pendingWork: pending,
+            apply: { values, configuration throws(ConfigurationError) in
+                guard let value = values.last else {
+                    throw ConfigurationError(.missingValue, key: key, expected: "a value")
+                }
+                configuration[keyPath: keyPath] = try parse(value)
+            },
+            render: { render($0[keyPath: keyPath]) }
+        )
     }
 
     static func integer(
@@ -15,19 +38,11 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Int> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: "N",
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                configuration[keyPath: keyPath] = try ValueParsing.integer(Self.single(values, key: key), key: key, in: range)
-            },
-            render: { .scalar(String($0[keyPath: keyPath])) }
-        )
+        Self.single(key, flags, valueHelp: "N", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+            try ValueParsing.integer(text, key: key, in: range)
+        } render: {
+            .scalar(String($0))
+        }
     }
 
     static func duration(
@@ -37,19 +52,11 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Duration> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: "DURATION",
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                configuration[keyPath: keyPath] = try ValueParsing.duration(Self.single(values, key: key), key: key)
-            },
-            render: { .scalar(ValueParsing.format($0[keyPath: keyPath])) }
-        )
+        Self.single(key, flags, valueHelp: "DURATION", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+            try ValueParsing.duration(text, key: key)
+        } render: {
+            .scalar(ValueParsing.format($0))
+        }
     }
 
     static func size(
@@ -59,19 +66,11 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Int> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: "SIZE",
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                configuration[keyPath: keyPath] = try ValueParsing.size(Self.single(values, key: key), key: key)
-            },
-            render: { .scalar(ValueParsing.format(size: $0[keyPath: keyPath])) }
-        )
+        Self.single(key, flags, valueHelp: "SIZE", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+            try ValueParsing.size(text, key: key)
+        } render: {
+            .scalar(ValueParsing.format(size: $0))
+        }
     }
 
     static func boolean(
@@ -81,19 +80,11 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Bool> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: "",
-            help: help,
-            isList: false,
-            isSwitch: true,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                configuration[keyPath: keyPath] = try ValueParsing.boolean(Self.single(values, key: key), key: key)
-            },
-            render: { .scalar($0[keyPath: keyPath] ? "true" : "false") }
-        )
+        Self.single(key, flags, valueHelp: "", help, isSwitch: true, pending: pending, keyPath) { text throws(ConfigurationError) in
+            try ValueParsing.boolean(text, key: key)
+        } render: {
+            .scalar($0 ? "true" : "false")
+        }
     }
 
     static func choice(
@@ -104,23 +95,14 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: choices.joined(separator: "|"),
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = try Self.single(values, key: key)
-                guard choices.contains(value) else {
-                    throw ConfigurationError(.invalidValue, key: key, value: value, expected: "one of " + choices.joined(separator: ", "))
-                }
-                configuration[keyPath: keyPath] = value
-            },
-            render: { .scalar($0[keyPath: keyPath]) }
-        )
+        Self.single(key, flags, valueHelp: choices.joined(separator: "|"), help, pending: pending, keyPath) { text throws(ConfigurationError) in
+            guard choices.contains(text) else {
+                throw ConfigurationError(.invalidValue, key: key, value: text, expected: "one of " + choices.joined(separator: ", "))
+            }
+            return text
+        } render: {
+            .scalar($0)
+        }
     }
 
     static func text(
@@ -131,23 +113,15 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: valueHelp,
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = try Self.single(values, key: key)
-                guard !value.isEmpty else { throw ConfigurationError(.invalidValue, key: key, value: value, expected: "a non-empty \(valueHelp)") }
-                configuration[keyPath: keyPath] = value
-            },
-            render: { .scalar($0[keyPath: keyPath]) }
-        )
+        Self.single(key, flags, valueHelp: valueHelp, help, pending: pending, keyPath) { text throws(ConfigurationError) in
+            guard !text.isEmpty else { throw ConfigurationError(.invalidValue, key: key, value: text, expected: "a non-empty \(valueHelp)") }
+            return text
+        } render: {
+            .scalar($0)
+        }
     }
 
+    /// A text setting that `none` or an empty value unsets.
     static func optionalText(
         _ key: String,
         _ flags: [String],
@@ -156,20 +130,11 @@ extension Setting {
         pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String?> & Sendable
     ) -> Setting {
-        Setting(
-            key: key,
-            flags: flags,
-            valueHelp: valueHelp,
-            help: help,
-            isList: false,
-            isSwitch: false,
-            pendingWork: pending,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = try Self.single(values, key: key)
-                configuration[keyPath: keyPath] = value.isEmpty || value == "none" ? nil : value
-            },
-            render: { $0[keyPath: keyPath].map { .scalar($0) } ?? .null }
-        )
+        Self.single(key, flags, valueHelp: valueHelp, help, pending: pending, keyPath) { text in
+            text.isEmpty || text == "none" ? nil : text
+        } render: {
+            $0.map { .scalar($0) } ?? .null
+        }
     }
 
     static func list(
