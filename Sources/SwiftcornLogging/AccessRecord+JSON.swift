@@ -1,14 +1,8 @@
-import SwiftcornTime
-
 extension AccessRecord {
     /// The record as one JSON line, keys in schema order.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 384 + self.path.utf8.count + self.userAgent.utf8.count)
-        var timestamp: [UInt8] = [UInt8(ascii: "\"")]
-        timestamp.reserveCapacity(29)
-        RFC3339Timestamp.append(micros: self.timestampMicroseconds, to: &timestamp)
-        timestamp.append(UInt8(ascii: "\""))
-        writer.field("ts", rawJSON: timestamp)
+        writer.field("ts", timestampMicroseconds: self.timestampMicroseconds)
         writer.field("level", "info")
         writer.field("event", "access")
         writer.field("method", self.method)

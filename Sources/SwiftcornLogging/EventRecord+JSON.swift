@@ -1,5 +1,3 @@
-import SwiftcornTime
-
 extension EventRecord {
     /// Keys of the record itself, which metadata may not shadow.
     static let reservedKeys: Set<String> = ["ts", "level", "event", "logger", "message", "worker", "pid", "source"]
@@ -7,10 +5,7 @@ extension EventRecord {
     /// The record as one JSON line: `ts, level, event, logger, message, worker, pid, source`, then metadata.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 256 + self.message.utf8.count)
-        var timestamp: [UInt8] = [UInt8(ascii: "\"")]
-        RFC3339Timestamp.append(micros: self.timestampMicroseconds, to: &timestamp)
-        timestamp.append(UInt8(ascii: "\""))
-        writer.field("ts", rawJSON: timestamp)
+        writer.field("ts", timestampMicroseconds: self.timestampMicroseconds)
         writer.field("level", self.level)
         writer.field("event", "log")
         writer.field("logger", self.logger)

@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 /// Appends JSON to a byte array by hand: the hot path of every access record, so no
 /// Foundation encoder, no intermediate `String`s and no dictionary.
 ///
@@ -63,10 +65,12 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
-    /// Adds `"key":` followed by bytes that are already JSON.
-    public mutating func field(_ key: StaticString, rawJSON: [UInt8]) {
+    /// Adds `"key":"2026-11-28T17:18:00.123456Z"`, written in place.
+    public mutating func field(_ key: StaticString, timestampMicroseconds micros: Int64) {
         self.key(key)
-        self.bytes.append(contentsOf: rawJSON)
+        self.bytes.append(UInt8(ascii: "\""))
+        RFC3339Timestamp.append(micros: micros, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func separator() {

@@ -62,11 +62,11 @@ final class JournalSink: LogSink {
 
     /// The journal fields of `entry`.
     func encode(_ entry: LogEntry, into fields: inout JournalFields) {
+        var message = LogFormat.json.line(for: entry)
+        message.removeLast()
+        fields.add("MESSAGE", message)
         switch entry {
         case .access(let record):
-            var message = record.jsonLine()
-            message.removeLast()
-            fields.add("MESSAGE", message)
             fields.add("PRIORITY", "6")
             fields.add("SYSLOG_IDENTIFIER", self.identifier)
             fields.add("SWIFTCORN_EVENT", "access")
@@ -84,9 +84,6 @@ final class JournalSink: LogSink {
             fields.add("REQUEST_ID", record.requestID)
             fields.add("WORKER", record.worker)
         case .event(let record):
-            var message = record.jsonLine()
-            message.removeLast()
-            fields.add("MESSAGE", message)
             fields.add("PRIORITY", Self.priority(record.level))
             fields.add("SYSLOG_IDENTIFIER", self.identifier)
             fields.add("SWIFTCORN_EVENT", "log")
