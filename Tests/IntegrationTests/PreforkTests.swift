@@ -28,11 +28,12 @@ struct PreforkTests {
         // shared heartbeat region.
         #expect(descriptors[5]?.hasPrefix("pipe:") == true)
         #expect(descriptors[6]?.hasPrefix("/memfd:swiftcorn-heartbeats") == true)
+        // The sockets are the master's own listening sockets, shared, not copies.
         let masterFiles = Set(ProcFS.openDescriptors(of: server.pid).filter { $0.key > 2 }.values)
+        #expect(masterFiles.contains(descriptors[3] ?? "") && masterFiles.contains(descriptors[4] ?? ""))
         for (fd, target) in descriptors where fd > 6 {
             // Whatever else is open was created by the worker itself (epoll, eventfd, signalfd…).
             #expect(target.hasPrefix("anon_inode:"), "fd \(fd) -> \(target) leaked into the worker")
-            #expect(!masterFiles.contains(target) || target.hasPrefix("anon_inode:"))
         }
     }
 
@@ -69,7 +70,7 @@ struct PreforkTests {
         for _ in 0..<20 {
             #expect(try server.get("/").status == 200)
         }
-        #expect(server.log.contains("reason=crash") || server.log.contains("\"reason\":\"crash\""))
+        #expect(server.log.contains("\"reason\":\"crash\""))
     }
 
     @Test func bootFailureStopsTheMasterWithStatus3() throws {
@@ -87,9 +88,8 @@ struct PreforkTests {
         let connection = try HTTPTestConnection(port: server.port)
         #expect(try connection.request("GET", "/").status == 200)
         try connection.send("GET /delay?ms=2000 HTTP/1.1\r\nHost: x\r\n\r\n")
-        // No in-flight counter to poll yet (the metrics work adds /stats): give the worker a
-        // moment to read the request that is already in its socket buffer.
-        Thread.sleep(forTimeInterval: 0.3)
+        // Whether the worker has read the request yet or not, it must be served: a draining
+        // worker answers what it is reading and serves an idle connection's next request.
         server.signal(SIGTERM)
         let response = try connection.readResponse()
         #expect(response.status == 200)
