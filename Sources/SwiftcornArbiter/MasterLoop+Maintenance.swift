@@ -1,0 +1,71 @@
+import CSwiftcornSystem
+import Logging
+import SwiftcornLogging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension MasterLoop {
+    /// Aborts workers whose heartbeat is older than `timeout`: SIGABRT lets a worker log what it
+    /// was doing; ``WorkerSupervisor`` escalates to SIGKILL if it does not die.
+    mutating func checkHeartbeats(now: ContinuousClock.Instant) {
+        let timeout = self.configuration.timeout
+        let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        guard limit > 0 else { return }
+        for (index, pid) in self.supervisor.heartbeatWatched {
+            let age = self.heartbeats.age(index: index)
+            guard age > limit else { continue }
+            self.logger.critical(
+                "worker timeout",
+                metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)", "heartbeat_age_s": "\(Double(age) / 1e9)"]
+            )
+            self.pending += self.supervisor.workerTimedOut(pid: pid, now: now)
+        }
+    }
+
+    /// Rotates the log files that are due and compresses those no worker writes any more.
+    mutating func rotateLogs() {
+        guard self.rotator.isActive else { return }
+        let rotated = self.rotator.rotateDue()
+        if !rotated.isEmpty {
+            self.logger.info("log files rotated", metadata: ["files": "\(rotated.joined(separator: ","))"])
+            self.reopenLogs()
+        }
+        let logger = self.logger
+        self.rotator.compressReleased(writers: self.supervisor.runningWorkers.map(\.pid) + [getpid()]) { path in
+            Self.spawnCompression(of: path, logger: logger)
+        }
+    }
+
+    /// Reopens the master's own log files and tells every worker to reopen theirs.
+    func reopenLogs() {
+        ErrorLog.writer.reopen()
+        for (_, pid) in self.supervisor.runningWorkers {
+            kill(pid, SIGUSR1)
+        }
+    }
+
+    /// Compresses a rotated file with `gzip` in a child process: the master never blocks on it,
+    /// and the reaper ignores the child, which is no worker.
+    private static func spawnCompression(of path: String, logger: Logger) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let result = CStringArray.with(["gzip", "-f", path]) { argv in
+            posix_spawnp(&pid, "gzip", &actions, &attributes, argv, cswiftcorn_environ())
+        }
+        if result != 0 {
+            logger.error("cannot compress rotated log file", metadata: ["file": "\(path)", "errno": "\(result)"])
+        }
+    }
+}
