@@ -46,6 +46,31 @@ public struct EventRecord: Sendable, Equatable {
         self.metadata = metadata
     }
 
+    /// A warning the logging machinery writes about itself, stamped now.
+    static func warning(
+        _ message: String,
+        worker: Int,
+        pid: Int32,
+        metadata: [(key: String, value: String)],
+        file: String = #fileID,
+        function: String = #function,
+        line: Int = #line
+    ) -> EventRecord {
+        EventRecord(
+            timestampMicroseconds: WallClock.microseconds(),
+            level: "warning",
+            logger: "swiftcorn.logging",
+            message: message,
+            worker: worker,
+            pid: pid,
+            file: file,
+            line: line,
+            function: function,
+            metadata: metadata
+        )
+    }
+
+    /// Field by field, metadata in order.
     public static func == (lhs: EventRecord, rhs: EventRecord) -> Bool {
         lhs.timestampMicroseconds == rhs.timestampMicroseconds && lhs.level == rhs.level && lhs.logger == rhs.logger
             && lhs.message == rhs.message && lhs.worker == rhs.worker && lhs.pid == rhs.pid && lhs.file == rhs.file

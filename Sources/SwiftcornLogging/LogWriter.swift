@@ -59,35 +59,7 @@ public final class LogWriter: @unchecked Sendable {
         self.capacity = max(1, capacity)
         self.policy = policy
         self.identity = (worker, getpid())
-        var sinks: [any LogSink] = []
-        for destination in destinations {
-            switch destination {
-            case .standardOutput: sinks.append(StreamSink(standardDescriptor: 1, format: format))
-            case .standardError: sinks.append(StreamSink(standardDescriptor: 2, format: format))
-            case .file(let path): sinks.append(StreamSink(path: path, format: format))
-            case .journald:
-                let identity = (worker: worker, pid: getpid())
-                sinks.append(
-                    JournalSink(identifier: journalIdentifier) { error in
-                        // One warning per switch to the fallback, written where it is sure to land.
-                        let warning = EventRecord(
-                            timestampMicroseconds: WallClock.microseconds(),
-                            level: "warning",
-                            logger: "swiftcorn.logging",
-                            message: "journald refused a record; writing to stderr and retrying every 5s",
-                            worker: identity.worker,
-                            pid: identity.pid,
-                            file: #filePath,
-                            line: #line,
-                            function: #function,
-                            metadata: [("errno", String(error)), ("error", String(cString: strerror(error)))]
-                        )
-                        StreamSink.writeAll(warning.jsonLine(), to: 2)
-                    }
-                )
-            }
-        }
-        self.sinks = sinks
+        self.sinks = destinations.map { $0.makeSink(format: format, journalIdentifier: journalIdentifier, worker: worker) }
         pthread_mutex_init(self.lock, nil)
         pthread_cond_init(self.notEmpty, nil)
         pthread_cond_init(self.notFull, nil)
@@ -200,16 +172,10 @@ public final class LogWriter: @unchecked Sendable {
     }
 
     private func dropReport(_ count: Int) -> EventRecord {
-        EventRecord(
-            timestampMicroseconds: WallClock.microseconds(),
-            level: "warning",
-            logger: "swiftcorn.logging",
-            message: "log queue full: records dropped",
+        .warning(
+            "log queue full: records dropped",
             worker: self.identity.worker,
             pid: self.identity.pid,
-            file: #filePath,
-            line: #line,
-            function: #function,
             metadata: [("dropped", String(count))]
         )
     }

@@ -1,0 +1,86 @@
+import CSwiftcornSystem
+import Logging
+import NIOCore
+import NIOPosix
+import SwiftcornConfig
+import SwiftcornHTTP
+import SwiftcornLogging
+import SwiftcornSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension WorkerProcess {
+    /// Exits with the boot-failure status once the records saying why are written.
+    static func exitBootFailure() -> Never {
+        ErrorLog.writer.flush()
+        exit(WorkerEnvironment.bootFailureExitCode)
+    }
+
+    /// Reads the worker's signals on the main thread, which no hung event loop can block, until
+    /// the worker exits: TERM drains, QUIT exits, USR1 reopens the logs, ABRT is the master's
+    /// timeout; an orphaned worker drains too.
+    static func superviseUntilStopped(
+        server: WorkerServer,
+        signals: borrowing SignalDescriptor,
+        masterPID: pid_t,
+        configuration: ServerConfiguration,
+        accessLog: LogWriter?,
+        inFlight: InFlightRequests,
+        logger: Logger
+    ) -> Never {
+        // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
+        func exitFlushing(_ status: Int32) -> Never {
+            accessLog?.flush()
+            ErrorLog.writer.flush()
+            exit(status)
+        }
+        let drained = DrainCompletion()
+        var drainDeadline: ContinuousClock.Instant?
+        while true {
+            let signal = signals.wait(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
+            switch signal {
+            case SIGQUIT:
+                exit(0)
+            case SIGABRT:
+                Self.abortForTimeout(inFlight: inFlight, accessLog: accessLog, logger: logger)
+            case SIGUSR1:
+                // The files were moved (by the master's rotation or logrotate): write to new ones.
+                accessLog?.reopen()
+                ErrorLog.writer.reopen()
+            case SIGTERM where drainDeadline == nil:
+                drainDeadline = .now + configuration.gracefulTimeout
+                server.drain { drained.markDone() }
+            default:
+                break
+            }
+            if drainDeadline == nil && getppid() != masterPID {
+                logger.warning("master is gone; draining")
+                drainDeadline = .now + configuration.gracefulTimeout
+                server.drain { drained.markDone() }
+            }
+            if drained.isDone {
+                exitFlushing(0)
+            }
+            if let deadline = drainDeadline, deadline <= .now {
+                logger.warning("graceful timeout reached with connections open", metadata: ["open": "\(server.registry.count)"])
+                exitFlushing(0)
+            }
+        }
+    }
+}
+
+/// Set by the event loop that closed the last connection, read by the supervising main thread.
+final class DrainCompletion: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func markDone() {
+        self.done.store(true, ordering: .releasing)
+    }
+
+    var isDone: Bool {
+        self.done.load(ordering: .acquiring)
+    }
+}
