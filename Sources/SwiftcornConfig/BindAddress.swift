@@ -54,6 +54,7 @@ public enum BindAddress: Sendable, Hashable, Codable, CustomStringConvertible {
         self = .tcp(host: resolvedHost, port: port)
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .tcp(let host, let port):

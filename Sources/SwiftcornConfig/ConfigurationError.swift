@@ -19,6 +19,7 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
         /// A configuration file that cannot be read or parsed.
         public static let unreadableFile = Code(base: .unreadableFile)
 
+        /// A short human-readable form, for logs and messages.
         public var description: String {
             switch self.base {
             case .unknownOption: "unknown option"
@@ -49,6 +50,7 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
         self.source = source
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         let origin = self.source.map { "\($0): " } ?? ""
         switch self.code {
@@ -76,6 +78,7 @@ public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
         self.errors = errors
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         self.errors.map { "error: \($0)" }.joined(separator: "\n")
     }

@@ -19,6 +19,7 @@ public enum ConfigurationSource: Sendable, Hashable, Codable, CustomStringConver
         }
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .defaultValue: "default"

@@ -5,9 +5,12 @@ public import NIOCore
 /// Reading is backpressured: the connection stops reading from the socket while the
 /// application has not consumed what arrived. A body can be iterated once.
 public struct RequestBody: AsyncSequence, Sendable {
+    /// A part of the body, as it arrived.
     public typealias Element = ByteBuffer
+    /// The connection closed, or the body broke a limit.
     public typealias Failure = any Error
 
+    /// The NIO sequence that carries a streamed body from the connection.
     package typealias Producer = NIOThrowingAsyncSequenceProducer<
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, RequestBodyDemand
     >
@@ -51,6 +54,7 @@ public struct RequestBody: AsyncSequence, Sendable {
         }
     }
 
+    /// An iterator over the body's parts; a body can be iterated once.
     public func makeAsyncIterator() -> AsyncIterator {
         switch self.storage {
         case .buffer(let buffer):
@@ -69,6 +73,7 @@ public struct RequestBody: AsyncSequence, Sendable {
 
         fileprivate var storage: Storage
 
+        /// The next part, or `nil` at the end of the body.
         public mutating func next() async throws -> ByteBuffer? {
             switch self.storage {
             case .buffer(let buffer):
@@ -92,10 +97,12 @@ public struct RequestBodyDemand: NIOAsyncSequenceProducerDelegate {
         self.onTermination = onTermination
     }
 
+    /// The consumer wants more: the connection resumes reading.
     public func produceMore() {
         self.onProduceMore()
     }
 
+    /// The consumer is gone: what still arrives is discarded.
     public func didTerminate() {
         self.onTermination()
     }

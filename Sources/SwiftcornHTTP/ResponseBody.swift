@@ -8,6 +8,7 @@ public struct ResponseBody: Sendable, ExpressibleByStringLiteral {
         case stream(@Sendable (any ResponseBodyWriter) async throws -> Void)
     }
 
+    /// The bytes, or the closure that writes them.
     package let storage: Storage
 
     /// The body's length in bytes when known before it is written.
@@ -27,6 +28,7 @@ public struct ResponseBody: Sendable, ExpressibleByStringLiteral {
         self.init(byteBuffer: ByteBuffer(string: string))
     }
 
+    /// A body of the UTF-8 bytes of a string literal.
     public init(stringLiteral value: String) {
         self.init(string: value)
     }

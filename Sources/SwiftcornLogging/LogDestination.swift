@@ -23,6 +23,7 @@ public enum LogDestination: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .standardOutput: "stdout"

@@ -11,7 +11,9 @@ public struct SwiftcornLogHandler: LogHandler {
     private let label: String
     private var overrideLevel: Logger.Level?
 
+    /// Metadata every record of this logger carries.
     public var metadata: Logger.Metadata = [:]
+    /// Supplies metadata at each log call (task-local context, for instance).
     public var metadataProvider: Logger.MetadataProvider?
 
     /// A handler for loggers labelled `label`.
@@ -26,11 +28,13 @@ public struct SwiftcornLogHandler: LogHandler {
         set { self.overrideLevel = newValue }
     }
 
+    /// One item of ``metadata``.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { self.metadata[key] }
         set { self.metadata[key] = newValue }
     }
 
+    /// Turns one log call into an error-log record on the ``ErrorLog`` writer.
     public func log(event: LogEvent) {
         var explicit = event.metadata
         if let error = event.error {

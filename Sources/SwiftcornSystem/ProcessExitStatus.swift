@@ -18,6 +18,7 @@ public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .exited(let code):

@@ -18,6 +18,7 @@ public struct SystemCallError: Error, Sendable, CustomStringConvertible {
         self.subject = subject
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         let reason = String(cString: strerror(self.errno))
         if let subject = self.subject {

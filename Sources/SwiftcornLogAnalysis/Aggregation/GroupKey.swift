@@ -16,6 +16,7 @@ public enum GroupKey: Sendable, Hashable, CustomStringConvertible {
         return .field(catalog.reference(for: name))
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .field(let field): field.name

@@ -25,6 +25,7 @@ public struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A regular expression that does not compile.
         public static let invalidRegex = Code(base: .invalidRegex)
 
+        /// A short human-readable form, for logs and messages.
         public var description: String {
             switch self.base {
             case .unexpectedCharacter: "unexpected character"

@@ -16,6 +16,7 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The gzip stream is corrupt or cut short.
         public static let corruptCompression = Code(base: .corruptCompression)
 
+        /// A short human-readable form, for logs and messages.
         public var description: String {
             switch self.base {
             case .cannotOpen: "cannot open"
@@ -39,5 +40,6 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String { "\(self.code) \(self.source): \(self.detail)" }
 }

@@ -21,5 +21,6 @@ public enum FieldReference: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String { self.name }
 }

@@ -17,6 +17,7 @@ public enum InputProblem: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// A file cannot be opened or read.
     case unreadableFile
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {
         case .truncated: "truncated line"

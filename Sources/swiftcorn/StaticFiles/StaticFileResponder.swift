@@ -45,6 +45,7 @@ public struct StaticFileResponder: Responder {
         self.resolver = StaticFileResolver(root: resolved)
     }
 
+    /// Answers GET and HEAD with the file the path names, if it is inside the root.
     public func respond(to request: Request, context: RequestContext) async throws -> Response {
         guard request.method == .get || request.method == .head else {
             return Response(status: .methodNotAllowed, headerFields: [.allow: "GET, HEAD"])

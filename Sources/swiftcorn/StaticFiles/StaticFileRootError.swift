@@ -11,6 +11,7 @@ public struct StaticFileRootError: Error, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A short human-readable form, for logs and messages.
     public var description: String {
         "static root '\(self.root)' is not a readable directory: \(self.reason)"
     }
