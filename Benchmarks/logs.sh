@@ -21,7 +21,7 @@
 #   ROUNDS=3              rounds; each measures every tool once
 #   TOOLS="swiftcorn goaccess jq"   add "journal" for the journal source (needs systemd-journal-remote)
 #   LOG_FILE=/tmp/swiftcorn-bench-access.log   regenerated when missing or of another size
-#   SWIFTCORN_LOGS_BIN=.build-logs/release/swiftcorn-logs   built with `swift build -c release` when missing
+#   SWIFTCORN_LOGS_BIN=.build/release/swiftcorn-logs   built with `swift build -c release` when missing
 #
 # Needs goaccess (Debian package `goaccess`), jq and GNU time. Nothing is sent over any network.
 set -euo pipefail
@@ -33,7 +33,7 @@ LINES=${LINES:-1000000}
 ROUNDS=${ROUNDS:-3}
 TOOLS=${TOOLS:-swiftcorn goaccess jq}
 LOG_FILE=${LOG_FILE:-/tmp/swiftcorn-bench-access.log}
-BIN=${SWIFTCORN_LOGS_BIN:-.build-logs/release/swiftcorn-logs}
+BIN=${SWIFTCORN_LOGS_BIN:-.build/release/swiftcorn-logs}
 RESULTS_DIR=Benchmarks/results
 WORK=$(mktemp -d /tmp/swiftcorn-logs-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -48,7 +48,7 @@ done
 
 if [[ ! -x $BIN ]]; then
     echo "building swiftcorn-logs (release) ..." >&2
-    nice -n 10 swift build -c release --scratch-path .build-logs --product swiftcorn-logs >&2
+    swift build -c release --product swiftcorn-logs >&2
 fi
 
 if [[ ! -f $LOG_FILE ]] || [[ $(wc -l <"$LOG_FILE") -ne $LINES ]]; then

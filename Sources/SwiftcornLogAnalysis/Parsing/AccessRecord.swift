@@ -8,34 +8,26 @@ public struct AccessRecord {
     /// One span per schema field, then one per extra key.
     var spans: [ValueSpan]
     /// What the line held.
-    public var kind: RecordKind
+    public var kind: RecordKind = .other
     /// `ts` in microseconds since the Unix epoch.
-    public var timestamp: Int64
+    public var timestamp: Int64 = 0
     /// Response status.
-    public var status: Int
+    public var status: Int = 0
     /// `duration_ms` in microseconds.
-    public var durationMicroseconds: Int64
+    public var durationMicroseconds: Int64 = 0
     /// Request body bytes.
-    public var bytesIn: Int64
+    public var bytesIn: Int64 = 0
     /// Response body bytes.
-    public var bytesOut: Int64
+    public var bytesOut: Int64 = 0
     /// Worker index, 0 when absent.
-    public var worker: Int
+    public var worker: Int = 0
     /// Worker process id, 0 when absent.
-    public var pid: Int
+    public var pid: Int = 0
 
     /// Creates an empty record with room for `extraKeys` non-schema keys.
     init(extraKeys: Int) {
         self.line = UnsafeBufferPointer(start: nil, count: 0)
         self.spans = Array(repeating: .absent, count: LogField.allCases.count + extraKeys)
-        self.kind = .other
-        self.timestamp = 0
-        self.status = 0
-        self.durationMicroseconds = 0
-        self.bytesIn = 0
-        self.bytesOut = 0
-        self.worker = 0
-        self.pid = 0
     }
 
     /// Forgets the previous line's values, keeping the span table's storage.
@@ -46,6 +38,8 @@ public struct AccessRecord {
                 spans[index] = .absent
             }
         }
+        // The declared defaults, set one by one: rebuilding the record would cost the span
+        // table a retain and release on every line.
         self.kind = .other
         self.timestamp = 0
         self.status = 0

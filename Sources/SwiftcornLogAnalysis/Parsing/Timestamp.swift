@@ -6,15 +6,7 @@ public enum Timestamp {
     /// Parses `2026-11-28T17:18:00.123456Z` (any fraction length, `Z` or `±HH:MM`).
     static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20 else { return nil }
-        func digits(_ start: Int, _ length: Int) -> Int? {
-            var value = 0
-            for index in start..<(start + length) {
-                let digit = Int(bytes[index]) &- 48
-                guard digit >= 0, digit <= 9 else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
+        func digits(_ start: Int, _ length: Int) -> Int? { Self.decimal(bytes, start, length) }
         guard let year = digits(0, 4), bytes[4] == UInt8(ascii: "-"), let month = digits(5, 2), bytes[7] == UInt8(ascii: "-"),
             let day = digits(8, 2), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "t"),
             let hour = digits(11, 2), bytes[13] == UInt8(ascii: ":"), let minute = digits(14, 2), bytes[16] == UInt8(ascii: ":"),
@@ -51,15 +43,7 @@ public enum Timestamp {
     /// Parses a common-log time, `28/Nov/2026:17:18:00 +0000`.
     static func parseCommonLog(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count == 26 else { return nil }
-        func digits(_ start: Int, _ length: Int) -> Int? {
-            var value = 0
-            for index in start..<(start + length) {
-                let digit = Int(bytes[index]) &- 48
-                guard digit >= 0, digit <= 9 else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
+        func digits(_ start: Int, _ length: Int) -> Int? { Self.decimal(bytes, start, length) }
         let monthName = String(decoding: UnsafeBufferPointer(rebasing: bytes[3..<6]), as: UTF8.self)
         guard let day = digits(0, 2), let monthIndex = Self.monthNames.firstIndex(of: monthName), let year = digits(7, 4),
             let hour = digits(12, 2), let minute = digits(15, 2), let second = digits(18, 2), let zoneHours = digits(22, 2),
@@ -81,6 +65,17 @@ public enum Timestamp {
     /// when `fractional` is false.
     public static func format(_ microseconds: Int64, fractional: Bool = true) -> String {
         RFC3339Timestamp.string(micros: microseconds, fractional: fractional)
+    }
+
+    /// The value of `length` ASCII digits at `start`, `nil` if any is not a digit.
+    private static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int? {
+        var value = 0
+        for index in start..<(start + length) {
+            let digit = Int(bytes[index]) &- 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            value = value * 10 + digit
+        }
+        return value
     }
 
     /// English month abbreviations as used by the common log format.
