@@ -23,9 +23,9 @@ public enum ConfigurationRequest: Sendable {
 /// function serves a reload: it only reads its inputs and the file, and changes nothing.
 public enum ConfigurationLoader {
     /// Environment variables that carry no setting: the master-to-worker contract, the file
-    /// location, and the binary that scripts and the test kit run (`SWIFTCORN_BIN`).
+    /// location, and the test kit's own.
     static let reservedVariables: Set<String> = [
-        "SWIFTCORN_CONFIG", "SWIFTCORN_BIN", "SWIFTCORN_LISTEN_FDS", "SWIFTCORN_WORKER_INDEX", "SWIFTCORN_WORKER_CONFIG", "SWIFTCORN_MASTER_PID",
+        "SWIFTCORN_CONFIG", "SWIFTCORN_LISTEN_FDS", "SWIFTCORN_WORKER_INDEX", "SWIFTCORN_WORKER_CONFIG", "SWIFTCORN_MASTER_PID",
     ]
     static let reservedPrefixes = ["SWIFTCORN_TEST_"]
 

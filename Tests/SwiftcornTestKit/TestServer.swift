@@ -53,6 +53,8 @@ public final class TestServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binaryPath)
         process.arguments = (bind ? ["-b", "127.0.0.1:\(port)"] : []) + arguments
         var env = ProcessInfo.processInfo.environment
+        // Names the binary for the kit; the server would refuse it as an unknown setting.
+        env["SWIFTCORN_BIN"] = nil
         env.merge(environment) { _, new in new }
         process.environment = env
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-test-\(UUID().uuidString).log")
