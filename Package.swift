@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         .target(name: "CSwiftcornSystem"),
@@ -52,12 +54,27 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .target(
+            name: "SwiftcornMetrics",
+            dependencies: [
+                "CSwiftcornSystem",
+                "SwiftcornSystem",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
             name: "SwiftcornArbiter",
             dependencies: [
                 "SwiftcornSystem",
                 "CSystemd",
+                "CZlib",
                 "SwiftcornConfig",
                 "SwiftcornLogging",
+                "SwiftcornMetrics",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
@@ -69,7 +86,9 @@ let package = Package(
                 "SwiftcornSystem",
                 "SwiftcornConfig",
                 "SwiftcornLogging",
+                "SwiftcornMetrics",
                 "SwiftcornHTTP",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -88,6 +107,7 @@ let package = Package(
                 "SwiftcornHTTP",
                 "SwiftcornWorker",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -139,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "SwiftcornLoggingTests",
             dependencies: ["SwiftcornLogging", "SwiftcornTime"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornMetricsTests",
+            dependencies: ["SwiftcornMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

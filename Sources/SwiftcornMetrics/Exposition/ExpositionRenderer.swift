@@ -1,0 +1,129 @@
+/// Writes a ``MetricsSnapshot`` and the master's own families as Prometheus text or OpenMetrics.
+package struct ExpositionRenderer {
+    /// The format written.
+    package let format: ExpositionFormat
+    /// `_created` of the master's own counters, in seconds since the epoch.
+    package let masterStarted: Double
+
+    /// A renderer for `format`.
+    package init(format: ExpositionFormat, masterStarted: Double) {
+        self.format = format
+        self.masterStarted = masterStarted
+    }
+
+    /// The exposition of `snapshot` followed by `families`.
+    package func render(_ snapshot: MetricsSnapshot, families: [MetricFamily]) -> [UInt8] {
+        var buffer = ExpositionBuffer(capacity: 4096 + snapshot.series.count * 160)
+        for family in snapshot.families {
+            guard let first = family.members.first else { continue }
+            let kind = snapshot.series[first].kind
+            self.appendHeader(family.metric, kind: kind, into: &buffer)
+            for member in family.members {
+                let series = snapshot.series[member]
+                guard series.kind == kind else { continue }
+                self.append(series, totals: snapshot.totals, into: &buffer)
+            }
+        }
+        for family in families {
+            self.append(family, into: &buffer)
+        }
+        if self.format == .openMetrics {
+            buffer.append("# EOF\n")
+        }
+        return buffer.bytes
+    }
+
+    private func appendHeader(_ metric: String, kind: SeriesKind, into buffer: inout ExpositionBuffer) {
+        let type: String
+        switch kind {
+        case .counter, .floatCounter: type = "counter"
+        case .gauge, .floatGauge: type = "gauge"
+        case .durationHistogram, .sizeHistogram, .valueHistogram: type = "histogram"
+        }
+        buffer.appendHeader(self.familyName(metric, counter: kind.isCounter), type: type, help: MetricHelp.text(for: metric))
+    }
+
+    /// OpenMetrics names a counter family without its `_total`, which only its sample carries.
+    private func familyName(_ metric: String, counter: Bool) -> String {
+        guard self.format == .openMetrics, counter, metric.hasSuffix("_total") else { return metric }
+        return String(metric.dropLast(6))
+    }
+
+    private func append(_ series: AggregateSeries, totals: [UInt64], into buffer: inout ExpositionBuffer) {
+        let metric = series.name.metric
+        let labels = series.name.labels
+        let offset = series.offset
+        switch series.kind {
+        case .counter:
+            buffer.appendSeries(metric, suffix: "", labels: labels)
+            buffer.append(totals[offset])
+            buffer.append(byte: UInt8(ascii: "\n"))
+            self.appendCreated(metric, counter: true, labels: labels, created: series.created, into: &buffer)
+        case .floatCounter:
+            buffer.appendSeries(metric, suffix: "", labels: labels)
+            buffer.append(Double(bitPattern: totals[offset]))
+            buffer.append(byte: UInt8(ascii: "\n"))
+            self.appendCreated(metric, counter: true, labels: labels, created: series.created, into: &buffer)
+        case .gauge:
+            buffer.appendSeries(metric, suffix: "", labels: labels)
+            buffer.append(Double(Int64(bitPattern: totals[offset])))
+            buffer.append(byte: UInt8(ascii: "\n"))
+        case .floatGauge:
+            buffer.appendSeries(metric, suffix: "", labels: labels)
+            buffer.append(Double(bitPattern: totals[offset]))
+            buffer.append(byte: UInt8(ascii: "\n"))
+        case .durationHistogram, .sizeHistogram, .valueHistogram:
+            self.appendHistogram(series, totals: totals, into: &buffer)
+        }
+    }
+
+    private func appendHistogram(_ series: AggregateSeries, totals: [UInt64], into buffer: inout ExpositionBuffer) {
+        guard let scheme = series.kind.buckets else { return }
+        let metric = series.name.metric
+        let labels = series.name.labels
+        var cumulative: UInt64 = 0
+        for (bucket, bound) in scheme.labels.enumerated() {
+            cumulative &+= totals[series.offset + bucket]
+            buffer.appendSeries(metric, suffix: "_bucket", labels: labels, extra: "le=\"\(bound)\"")
+            buffer.append(cumulative)
+            buffer.append(byte: UInt8(ascii: "\n"))
+        }
+        // The count is the buckets' sum: a scrape racing an observation stays consistent.
+        cumulative &+= totals[series.offset + scheme.bounds.count]
+        buffer.appendSeries(metric, suffix: "_bucket", labels: labels, extra: "le=\"+Inf\"")
+        buffer.append(cumulative)
+        buffer.append(byte: UInt8(ascii: "\n"))
+        let sumWord = totals[series.offset + scheme.bounds.count + 1]
+        buffer.appendSeries(metric, suffix: "_sum", labels: labels)
+        switch series.kind {
+        case .valueHistogram: buffer.append(Double(bitPattern: sumWord))
+        case .durationHistogram: buffer.append(Double(sumWord) * scheme.exportScale)
+        default: buffer.append(sumWord)
+        }
+        buffer.append(byte: UInt8(ascii: "\n"))
+        buffer.appendSeries(metric, suffix: "_count", labels: labels)
+        buffer.append(cumulative)
+        buffer.append(byte: UInt8(ascii: "\n"))
+        self.appendCreated(metric, counter: false, labels: labels, created: series.created, into: &buffer)
+    }
+
+    private func appendCreated(_ metric: String, counter: Bool, labels: String, created: Double, into buffer: inout ExpositionBuffer) {
+        guard self.format == .openMetrics else { return }
+        buffer.appendSeries(counter ? self.familyName(metric, counter: true) : metric, suffix: "_created", labels: labels)
+        buffer.append(created.rounded(.down))
+        buffer.append(byte: UInt8(ascii: "\n"))
+    }
+
+    private func append(_ family: MetricFamily, into buffer: inout ExpositionBuffer) {
+        let counter = family.kind == .counter
+        buffer.appendHeader(self.familyName(family.name, counter: counter), type: counter ? "counter" : "gauge", help: family.help)
+        for sample in family.samples {
+            buffer.appendSeries(family.name, suffix: "", labels: sample.labels)
+            buffer.append(sample.value)
+            buffer.append(byte: UInt8(ascii: "\n"))
+            if counter {
+                self.appendCreated(family.name, counter: true, labels: sample.labels, created: self.masterStarted, into: &buffer)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Atomics
+
+/// One worker's part of the shared metrics region: written by that worker only, read by the master.
+package struct MetricsSlot: @unchecked Sendable {
+    /// The slot's first byte.
+    package let base: UnsafeMutableRawPointer
+
+    /// Wraps the slot at `base`.
+    package init(base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
+    /// A header word as an atomic.
+    @inline(__always)
+    package func header(_ word: SlotHeader) -> UnsafeAtomic<UInt64> {
+        UnsafeAtomic(at: self.word(at: word.rawValue * 8))
+    }
+
+    /// The words of descriptor `index`.
+    package func descriptor(_ index: Int) -> UnsafeMutablePointer<UInt64> {
+        (self.base + SlotLayout.descriptorsOffset + index * SlotLayout.descriptorWords * 8).assumingMemoryBound(to: UInt64.self)
+    }
+
+    /// The value word at `offset`, as atomic storage.
+    @inline(__always)
+    package func value(_ offset: Int) -> UnsafeMutablePointer<AtomicWord> {
+        self.word(at: SlotLayout.valuesOffset + offset * 8)
+    }
+
+    /// The name bytes.
+    package var names: UnsafeMutablePointer<UInt8> {
+        (self.base + SlotLayout.namesOffset).assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Zeroes what a previous worker used, so the next one starts from nothing (master, before
+    /// lending the slot; only touched pages are written).
+    package func clear() {
+        let series = Int(self.header(.seriesCount).load(ordering: .acquiring))
+        let values = Int(self.header(.valuesUsed).load(ordering: .relaxed))
+        let names = Int(self.header(.namesUsed).load(ordering: .relaxed))
+        (self.base + SlotLayout.descriptorsOffset).initializeMemory(
+            as: UInt8.self,
+            repeating: 0,
+            count: min(series, SlotLayout.seriesCapacity) * SlotLayout.descriptorWords * 8
+        )
+        (self.base + SlotLayout.valuesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: min(values, SlotLayout.valueCapacity) * 8)
+        (self.base + SlotLayout.namesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: min(names, SlotLayout.nameCapacity))
+        self.base.initializeMemory(as: UInt8.self, repeating: 0, count: SlotLayout.headerWords * 8)
+    }
+
+    @inline(__always)
+    private func word(at byteOffset: Int) -> UnsafeMutablePointer<AtomicWord> {
+        (self.base + byteOffset).assumingMemoryBound(to: AtomicWord.self)
+    }
+}

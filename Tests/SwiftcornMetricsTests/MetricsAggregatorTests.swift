@@ -1,0 +1,123 @@
+import Testing
+
+@testable import SwiftcornMetrics
+
+@Suite("Metrics store and aggregation")
+struct MetricsAggregatorTests {
+    let region: MetricsRegion
+    let aggregator: MetricsAggregator
+
+    init() throws {
+        self.region = try MetricsRegion.create(slots: 4)
+        self.aggregator = MetricsAggregator(region: self.region)
+    }
+
+    /// A slot lent for `index`, attached to a fake pid, and a writer on it.
+    func worker(index: Int, pid: Int32) throws -> SlotWriter {
+        let number = try #require(self.aggregator.lend(workerIndex: index))
+        self.aggregator.attach(slot: number, pid: pid)
+        return SlotWriter(slot: self.region.slot(number), workerIndex: index)
+    }
+
+    func counter(_ snapshot: MetricsSnapshot, _ name: SeriesName) -> UInt64? {
+        snapshot.series.first { $0.name == name }.map { snapshot.totals[$0.offset] }
+    }
+
+    @Test("counters of two workers are summed, gauges too")
+    func sumsLiveSlots() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        let two = try self.worker(index: 2, pid: 102)
+        let name = SeriesName("things_total", labels: [("kind", "a")])
+        one.series(name, kind: .counter).increment(by: 3)
+        two.series(name, kind: .counter).increment(by: 4)
+        one.series(SeriesName("level"), kind: .gauge).adjust(by: 5)
+        two.series(SeriesName("level"), kind: .gauge).adjust(by: -2)
+        let snapshot = self.aggregator.snapshot()
+        #expect(self.counter(snapshot, name) == 7)
+        #expect(self.counter(snapshot, SeriesName("level")).map { Int64(bitPattern: $0) } == 3)
+        #expect(snapshot.workers.map(\.pid).sorted() == [101, 102])
+    }
+
+    @Test("an exited worker's counters stay, once; its gauges go; its slot is reused clean")
+    func retiresIntoTotals() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        let name = SeriesName("things_total")
+        one.series(name, kind: .counter).increment(by: 10)
+        one.series(SeriesName("level"), kind: .gauge).adjust(by: 5)
+        one.requestFinished()
+        #expect(self.counter(self.aggregator.snapshot(), name) == 10)
+        self.aggregator.retire(pid: 101, cpuSeconds: 1.5)
+        let after = self.aggregator.snapshot()
+        #expect(self.counter(after, name) == 10)
+        #expect(self.counter(after, SeriesName("level")) == 0)
+        #expect(after.requests(workerIndex: 1) == 1)
+        #expect(after.retiredCPUSeconds[1] == 1.5)
+        let next = try self.worker(index: 1, pid: 201)
+        next.series(name, kind: .counter).increment()
+        #expect(self.counter(self.aggregator.snapshot(), name) == 11)
+    }
+
+    @Test("histograms count by bucket; the exposition is cumulative and its count is the buckets' sum")
+    func histogram() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        let series = one.series(SeriesName("latency_seconds"), kind: .durationHistogram)
+        series.observe(UInt64(2_000_000))  // 2 ms: first bucket
+        series.observe(UInt64(300_000_000))  // 300 ms: le 0.5
+        series.observe(UInt64(20_000_000_000))  // 20 s: +Inf
+        let text = String(
+            decoding: ExpositionRenderer(format: .prometheus, masterStarted: 0).render(self.aggregator.snapshot(), families: []),
+            as: UTF8.self
+        )
+        #expect(text.contains("latency_seconds_bucket{le=\"0.005\"} 1\n"))
+        #expect(text.contains("latency_seconds_bucket{le=\"0.25\"} 1\n"))
+        #expect(text.contains("latency_seconds_bucket{le=\"0.5\"} 2\n"))
+        #expect(text.contains("latency_seconds_bucket{le=\"10\"} 2\n"))
+        #expect(text.contains("latency_seconds_bucket{le=\"+Inf\"} 3\n"))
+        #expect(text.contains("latency_seconds_count 3\n"))
+        #expect(text.contains("latency_seconds_sum 20.302\n"))
+        #expect(text.contains("# TYPE latency_seconds histogram\n"))
+    }
+
+    @Test("past the series budget new series fold into _OTHER and are counted")
+    func overflow() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        let budget = SlotLayout.seriesCapacity - SlotLayout.overflowReserve
+        for route in 0..<(budget + 10) {
+            one.series(SeriesName("hits_total", labels: [("route", "/r/\(route)")]), kind: .counter).increment()
+        }
+        let snapshot = self.aggregator.snapshot()
+        #expect(self.counter(snapshot, SeriesName("hits_total", labels: [("route", "_OTHER")])) == 10)
+        #expect(snapshot.droppedSeries == 10)
+        #expect(snapshot.series.count == budget + 1)
+    }
+
+    @Test("OpenMetrics: counter families without _total, _created samples, # EOF")
+    func openMetrics() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        one.series(SeriesName("jobs_total", labels: [("q", "a\"b")]), kind: .counter).increment(by: 2)
+        let family = MetricFamily("swiftcorn_reloads_total", .counter, help: "Reloads.", samples: [.init([], 1)])
+        let text = String(
+            decoding: ExpositionRenderer(format: .openMetrics, masterStarted: 1000).render(self.aggregator.snapshot(), families: [family]),
+            as: UTF8.self
+        )
+        #expect(text.contains("# TYPE jobs counter\n"))
+        #expect(text.contains("jobs_total{q=\"a\\\"b\"} 2\n"))
+        #expect(text.contains("jobs_created{q=\"a\\\"b\"} "))
+        #expect(text.contains("# TYPE swiftcorn_reloads counter\nswiftcorn_reloads_total 1\nswiftcorn_reloads_created 1000\n"))
+        #expect(text.hasSuffix("# EOF\n"))
+    }
+
+    @Test("swift-metrics instruments: counters get _total, timers export seconds, meters are gauges")
+    func backend() throws {
+        let one = try self.worker(index: 1, pid: 101)
+        let factory = SlotMetricsFactory(writer: one)
+        factory.makeCounter(label: "app.orders", dimensions: [("shop-id", "7")]).increment(by: 5)
+        factory.makeTimer(label: "app_step_seconds", dimensions: []).recordNanoseconds(1_500_000_000)
+        factory.makeMeter(label: "queue", dimensions: []).set(4.5)
+        let snapshot = self.aggregator.snapshot()
+        #expect(self.counter(snapshot, SeriesName("app_orders_total", labels: [("shop_id", "7")])) == 5)
+        #expect(self.counter(snapshot, SeriesName("queue")).map(Double.init(bitPattern:)) == 4.5)
+        let timer = try #require(snapshot.series.first { $0.name.metric == "app_step_seconds" })
+        #expect(timer.kind == .durationHistogram)
+    }
+}
