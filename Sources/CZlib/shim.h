@@ -8,4 +8,9 @@ static inline int czlib_inflate_init_auto(z_stream *stream) {
     return inflateInit2(stream, 15 + 32);
 }
 
+/// deflateInit2 is a macro too; 15 + 16 writes a gzip header and trailer.
+static inline int czlib_deflate_init_gzip(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
 #endif

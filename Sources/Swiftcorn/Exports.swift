@@ -1,3 +1,4 @@
+@_exported import CoreMetrics
 // An application imports Swiftcorn alone and gets the vocabulary its responder needs.
 @_exported import HTTPTypes
 @_exported import Logging

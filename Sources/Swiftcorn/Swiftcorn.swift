@@ -82,6 +82,7 @@ public enum Swiftcorn {
                 reloader: ConfigurationReloader(arguments: commandLine, environment: environment),
                 executablePath: Self.executablePath(arguments),
                 processName: Self.programName(arguments),
+                version: Self.version,
                 logger: logger
             )
             let status = arbiter.run()

@@ -1,5 +1,6 @@
 import Logging
 import SwiftcornConfig
+import SwiftcornMetrics
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -16,6 +17,7 @@ public struct Arbiter {
     let reloader: ConfigurationReloader
     let executablePath: String
     let processName: String
+    let version: String
     let logger: Logger
 
     /// The signals the master handles.
@@ -28,12 +30,14 @@ public struct Arbiter {
         reloader: ConfigurationReloader,
         executablePath: String,
         processName: String,
+        version: String,
         logger: Logger
     ) {
         self.configuration = configuration
         self.reloader = reloader
         self.executablePath = executablePath
         self.processName = processName
+        self.version = version
         self.logger = logger
     }
 
@@ -57,6 +61,10 @@ public struct Arbiter {
             let signals = try SignalDescriptor(signals: Self.handledSignals)
             let control = try ControlPipe()
             let heartbeats = try HeartbeatRegion.create(slots: WorkerEnvironment.heartbeatSlots)
+            let stats = MasterStats()
+            let aggregator = try self.configuration.metrics.bind.map { _ in try MetricsAggregator(region: MetricsRegion.create()) }
+            guard let sidePort = self.startSidePort(aggregator: aggregator, stats: stats, heartbeats: heartbeats) else { return 1 }
+            defer { sidePort.server?.stop() }
             let spawner = WorkerSpawner(
                 executablePath: self.executablePath,
                 sockets: sockets,
@@ -64,7 +72,8 @@ public struct Arbiter {
                 processName: self.processName,
                 controlDescriptor: control.writeDescriptor,
                 heartbeats: heartbeats,
-                threads: self.configuration.threads
+                threads: self.configuration.threads,
+                metrics: aggregator?.region
             )
             var loop = MasterLoop(
                 configuration: self.configuration,
@@ -73,7 +82,8 @@ public struct Arbiter {
                 spawner: spawner,
                 signals: signals,
                 control: control,
-                heartbeats: heartbeats
+                heartbeats: heartbeats,
+                observed: MasterObservation(aggregator: aggregator, stats: stats)
             )
             return loop.run()
         } catch {

@@ -14,11 +14,15 @@ extension MasterLoop {
             switch action {
             case .spawn(let index):
                 let now = ContinuousClock.now
+                let metricsSlot = self.observed.aggregator?.lend(workerIndex: index)
                 do {
-                    let pid = try self.spawner.spawn(index: index)
+                    let pid = try self.spawner.spawn(index: index, metricsSlot: metricsSlot)
+                    if let metricsSlot { self.observed.aggregator?.attach(slot: metricsSlot, pid: pid) }
+                    self.observed.stats.workerStarted(index: index, pid: pid)
                     self.logger.info("worker started", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                     self.pending += self.supervisor.workerSpawned(index: index, pid: pid, now: now)
                 } catch {
+                    if let metricsSlot { self.observed.aggregator?.reclaim(slot: metricsSlot) }
                     self.logger.error("cannot start worker", metadata: ["worker_index": "\(index)", "error": "\(error)"])
                     self.pending += self.supervisor.spawnFailed(index: index, now: now)
                 }
@@ -34,18 +38,21 @@ extension MasterLoop {
         return nil
     }
 
-    /// Reaps every child that has ended.
+    /// Reaps every child that has ended; a worker's counters move to the retired totals.
     mutating func reapChildren(now: ContinuousClock.Instant) {
         while true {
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
+            var usage = rusage()
+            let pid = wait4(-1, &status, WNOHANG, &usage)
             guard pid > 0 else { break }
+            self.observed.aggregator?.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
         }
     }
 
-    /// Logs a worker's end with its reason.
+    /// Logs and counts a worker's end with its reason.
     func report(_ exit: WorkerSupervisor.WorkerExit) {
+        self.observed.stats.workerExited(pid: exit.pid, index: exit.index, reason: exit.reason)
         var metadata: Logger.Metadata = [
             "worker_index": "\(exit.index)",
             "worker_pid": "\(exit.pid)",
@@ -64,5 +71,12 @@ extension MasterLoop {
         case .crash, .timeout:
             self.logger.error("worker exited", metadata: metadata)
         }
+    }
+}
+
+extension rusage {
+    /// User plus system time.
+    var cpuSeconds: Double {
+        Double(self.ru_utime.tv_sec + self.ru_stime.tv_sec) + Double(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6
     }
 }

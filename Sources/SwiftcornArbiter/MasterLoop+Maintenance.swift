@@ -29,6 +29,7 @@ extension MasterLoop {
         guard self.rotator.isActive else { return }
         let rotated = self.rotator.rotateDue()
         if !rotated.isEmpty {
+            self.observed.stats.rotated(rotated)
             self.logger.info("log files rotated", metadata: ["files": "\(rotated.joined(separator: ","))"])
             self.reopenLogs()
         }

@@ -28,6 +28,7 @@ extension MasterLoop {
             resolved.configuration.binds = self.configuration.binds
         }
         self.configuration = resolved.configuration
+        self.observed.stats.reloaded()
         self.spawner = self.spawner.with(configuration: self.configuration)
         ErrorLog.configure(
             writer: self.configuration.logging.makeErrorWriter(worker: 0),

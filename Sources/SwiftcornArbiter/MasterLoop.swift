@@ -22,6 +22,8 @@ struct MasterLoop: ~Copyable {
     var supervisor: WorkerSupervisor
     var rotator: LogRotator
     var notifier = SystemdNotifier()
+    /// Metrics and stats the side port serves.
+    let observed: MasterObservation
     /// Actions the supervisor returned that are still to be performed.
     var pending: [WorkerSupervisor.Action] = []
     /// Slots whose worker has reported ready at least once, for systemd's first READY=1.
@@ -39,8 +41,10 @@ struct MasterLoop: ~Copyable {
         spawner: WorkerSpawner,
         signals: consuming SignalDescriptor,
         control: consuming ControlPipe,
-        heartbeats: HeartbeatRegion
+        heartbeats: HeartbeatRegion,
+        observed: MasterObservation
     ) {
+        self.observed = observed
         self.configuration = configuration
         self.reloader = reloader
         self.logger = logger
@@ -80,6 +84,7 @@ struct MasterLoop: ~Copyable {
             }
             self.notifySystemd(now: now)
             self.rotateLogs()
+            self.observed.stats.update(desired: self.supervisor.desiredWorkers, serving: self.supervisor.heartbeatWatched)
         }
     }
 

@@ -1,5 +1,6 @@
 import CSwiftcornSystem
 import SwiftcornConfig
+import SwiftcornMetrics
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -26,6 +27,8 @@ struct WorkerSpawner {
     let heartbeats: HeartbeatRegion
     /// Event loops per worker, each with its heartbeat stamp.
     let threads: Int
+    /// The metrics region, handed to each worker after the heartbeat region; `nil` when off.
+    let metrics: MetricsRegion?
 
     /// The same spawner handing workers `configuration` instead.
     func with(configuration: ServerConfiguration) -> WorkerSpawner {
@@ -36,12 +39,13 @@ struct WorkerSpawner {
             processName: self.processName,
             controlDescriptor: self.controlDescriptor,
             heartbeats: self.heartbeats,
-            threads: configuration.threads
+            threads: configuration.threads,
+            metrics: self.metrics
         )
     }
 
-    /// Spawns the worker for slot `index`; returns its pid.
-    func spawn(index: Int) throws(SystemCallError) -> pid_t {
+    /// Spawns the worker for slot `index`, recording into metrics slot `metricsSlot`; returns its pid.
+    func spawn(index: Int, metricsSlot: Int?) throws(SystemCallError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -50,7 +54,10 @@ struct WorkerSpawner {
         }
         posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
         posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(5 + self.sockets.count))
+        if let metrics = self.metrics {
+            posix_spawn_file_actions_adddup2(&actions, metrics.fileDescriptor, Int32(5 + self.sockets.count))
+        }
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(6 + self.sockets.count))
         // The heartbeat counts from the spawn: a worker that hangs while booting is caught too.
         self.heartbeats.reset(index: index, loops: self.threads)
 
@@ -66,7 +73,7 @@ struct WorkerSpawner {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let arguments = ["\(self.processName): worker \(index)"]
-        let environment = self.environment(index: index)
+        let environment = self.environment(index: index, metricsSlot: metricsSlot)
         var pid: pid_t = 0
         let result = CStringArray.with(arguments) { argv in
             CStringArray.with(environment) { envp in
@@ -79,11 +86,12 @@ struct WorkerSpawner {
 
     /// The master's environment without anything addressed to the master alone, plus the worker's.
     /// (Configuration variables may stay: a worker reads its configuration from the master only.)
-    private func environment(index: Int) -> [String] {
+    private func environment(index: Int, metricsSlot: Int?) -> [String] {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
             "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
             "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=", "\(WorkerEnvironment.heartbeatFD)=",
+            "\(WorkerEnvironment.metricsFD)=", "\(WorkerEnvironment.metricsSlot)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()
@@ -100,6 +108,10 @@ struct WorkerSpawner {
         environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
         environment.append("\(WorkerEnvironment.controlFD)=\(3 + self.sockets.count)")
         environment.append("\(WorkerEnvironment.heartbeatFD)=\(4 + self.sockets.count)")
+        if self.metrics != nil, let metricsSlot {
+            environment.append("\(WorkerEnvironment.metricsFD)=\(5 + self.sockets.count)")
+            environment.append("\(WorkerEnvironment.metricsSlot)=\(metricsSlot)")
+        }
         return environment
     }
 }

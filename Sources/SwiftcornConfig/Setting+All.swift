@@ -3,7 +3,6 @@ extension Setting {
     static let all: [Setting] = server + limits + logging + metrics + statsd
 
     private static let lifecycle = "the zero-downtime operations work (reload, recycling, heartbeat)"
-    private static let metricsWork = "the metrics work"
 
     private static let server: [Setting] = [
         Setting(
@@ -147,33 +146,31 @@ extension Setting {
             help: "the Prometheus side port; none turns it off",
             isList: false,
             isSwitch: false,
-            pendingWork: metricsWork,
+            pendingWork: nil,
             apply: { values, configuration throws(ConfigurationError) in
                 let value = values.last ?? ""
                 configuration.metrics.bind = value == "none" ? nil : try BindAddress(parsing: value)
             },
             render: { .scalar($0.metrics.bind?.description ?? "none") }
         ),
-        .text("metrics.path", ["--metrics-path"], "PATH", "path of the Prometheus endpoint", pending: metricsWork, \.metrics.path),
+        .text("metrics.path", ["--metrics-path"], "PATH", "path of the Prometheus endpoint", \.metrics.path),
         .optionalText(
             "metrics.auth_token_file",
             ["--metrics-auth-token-file"],
             "FILE",
             "bearer token scrapers must send",
-            pending: metricsWork,
             \.metrics.authTokenFile
         ),
     ]
 
     private static let statsd: [Setting] = [
-        .optionalText("statsd.host", ["--statsd-host"], "HOST:PORT", "send statsd metrics there", pending: metricsWork, \.statsd.host),
-        .text("statsd.prefix", ["--statsd-prefix"], "PREFIX", "prefix of statsd metric names", pending: metricsWork, \.statsd.prefix),
+        .optionalText("statsd.host", ["--statsd-host"], "HOST:PORT", "send statsd metrics there", \.statsd.host),
+        .text("statsd.prefix", ["--statsd-prefix"], "PREFIX", "prefix of statsd metric names", \.statsd.prefix),
         .list(
             "statsd.tags",
             ["--dogstatsd-tags"],
             "K:V,...",
             "dogstatsd tags on every metric",
-            pending: metricsWork,
             validate: { tag throws(ConfigurationError) in
                 guard tag.contains(":") || !tag.isEmpty else {
                     throw ConfigurationError(.invalidValue, key: "statsd.tags", value: tag, expected: "key:value")
@@ -185,14 +182,12 @@ extension Setting {
             "statsd.flush_interval",
             ["--statsd-flush-interval"],
             "how long workers aggregate before sending",
-            pending: metricsWork,
             \.statsd.flushInterval
         ),
         .boolean(
             "statsd.include_app_metrics",
             ["--statsd-include-app-metrics"],
             "send the app's swift-metrics instruments too",
-            pending: metricsWork,
             \.statsd.includeAppMetrics
         ),
     ]

@@ -14,6 +14,10 @@ public enum WorkerEnvironment {
     public static let controlFD = "SWIFTCORN_CONTROL_FD"
     /// The descriptor of the shared heartbeat region.
     public static let heartbeatFD = "SWIFTCORN_HEARTBEAT_FD"
+    /// The descriptor of the shared metrics region.
+    public static let metricsFD = "SWIFTCORN_METRICS_FD"
+    /// The number of the metrics slot lent to this worker process.
+    public static let metricsSlot = "SWIFTCORN_METRICS_SLOT"
     /// Slots in the heartbeat region: the most workers a master can have.
     public static let heartbeatSlots = 1024
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.

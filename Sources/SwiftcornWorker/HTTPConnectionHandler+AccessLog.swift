@@ -7,13 +7,23 @@ import Glibc
 #endif
 
 extension HTTPConnectionHandler {
-    /// Hands the access record of `request` to the log writer; `status` `nil` means the client
-    /// went away before the response was complete (499, as nginx records it).
-    func logAccess(_ request: ActiveRequest, status: Int?) {
-        guard let accessLog = self.settings.accessLog else { return }
+    /// Measures the end of `request` and hands its access record to the log writer; `status`
+    /// `nil` means the client went away before the response was complete (499, as nginx
+    /// records it).
+    func recordEnd(of request: ActiveRequest, status: Int?) {
         let head = request.head
-        let (path, query) = Self.splitTarget(head.uri)
         let elapsed = NIODeadline.now() - request.started
+        let nanoseconds = UInt64(max(elapsed.nanoseconds, 0))
+        self.settings.metrics?.requestFinished(
+            method: head.method.rawValue,
+            status: status ?? 499,
+            route: request.route,
+            durationNanoseconds: nanoseconds,
+            bodyBytes: request.bytesOut
+        )
+        self.settings.statsd?.recordRequest(status: status ?? 499, duration: .nanoseconds(Int64(nanoseconds)))
+        guard let accessLog = self.settings.accessLog else { return }
+        let (path, query) = Self.splitTarget(head.uri)
         let record = AccessRecord(
             timestampMicroseconds: WallClock.microseconds(),
             method: head.method.rawValue,

@@ -81,6 +81,7 @@ extension HTTPConnectionHandler {
             requestID: active.requestID,
             started: started
         )
+        self.settings.metrics?.requestStarted(method: head.method.rawValue)
         active.userAgent = scan.userAgent
         active.referer = scan.referer
         active.host = scan.host

@@ -126,7 +126,7 @@ extension HTTPConnectionHandler {
         }
         context.flush()
         active.responseEnded = true
-        self.logAccess(active, status: active.status)
+        self.recordEnd(of: active, status: active.status)
         if failed {
             self.closeAfterWrites(context: context)
             return

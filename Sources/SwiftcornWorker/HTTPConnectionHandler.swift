@@ -68,16 +68,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelActive(context: ChannelHandlerContext) {
         self.notePeer(context)
         self.armIdleTimer(firstRequest: true)
+        self.settings.metrics?.connectionOpened()
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         self.isClosed = true
         self.timer.cancel()
+        self.settings.metrics?.connectionClosed()
         if let active = self.active {
             active.bodySource?.finish(ConnectionClosedError())
             if !active.responseEnded {
-                self.logAccess(active, status: nil)
+                self.recordEnd(of: active, status: nil)
             }
             self.settings.inFlight.end(active.flightKey)
             self.active = nil

@@ -2,6 +2,7 @@ import NIOCore
 import SwiftcornConfig
 import SwiftcornHTTP
 import SwiftcornLogging
+import SwiftcornMetrics
 
 /// The per-connection settings every connection handler of a worker shares.
 struct HTTPServerSettings: Sendable {
@@ -22,9 +23,22 @@ struct HTTPServerSettings: Sendable {
     let requestBudget: RequestBudget?
     /// What the worker is serving, for the record written when it is aborted.
     let inFlight: InFlightRequests
+    /// Prometheus instruments; `nil` when the side port is off.
+    let metrics: HTTPServerMetrics?
+    /// statsd; `nil` when off.
+    let statsd: StatsdClient?
 
-    init(configuration: ServerConfiguration, workerIndex: Int, pid: Int32, accessLog: LogWriter?, inFlight: InFlightRequests) {
+    init(
+        configuration: ServerConfiguration,
+        workerIndex: Int,
+        pid: Int32,
+        accessLog: LogWriter?,
+        inFlight: InFlightRequests,
+        instruments: WorkerInstruments
+    ) {
         self.inFlight = inFlight
+        self.metrics = instruments.http
+        self.statsd = instruments.statsd
         self.limitRequestLine = configuration.limitRequestLine
         self.limitRequestFields = configuration.limitRequestFields
         self.limitRequestFieldSize = configuration.limitRequestFieldSize

@@ -5,6 +5,7 @@ import NIOPosix
 import SwiftcornConfig
 import SwiftcornHTTP
 import SwiftcornLogging
+import SwiftcornMetrics
 import SwiftcornSystem
 import Synchronization
 
@@ -29,11 +30,13 @@ extension WorkerProcess {
         configuration: ServerConfiguration,
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
+        statsd: StatsdClient?,
         logger: Logger
     ) -> Never {
         // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
         func exitFlushing(_ status: Int32) -> Never {
             accessLog?.flush()
+            statsd?.shutdown()
             ErrorLog.writer.flush()
             exit(status)
         }

@@ -66,6 +66,7 @@ public enum WorkerProcess {
         // Responders then run on the worker's event loops: no thread hop between the socket and the app.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
+        let instruments = Self.startInstruments(index: index, configuration: configuration, logger: logger)
         let responder: any Responder
         do {
             responder = try makeResponder(configuration)
@@ -86,6 +87,7 @@ public enum WorkerProcess {
                 responder: responder,
                 accessLog: accessLog,
                 inFlight: inFlight,
+                instruments: instruments,
                 logger: logger
             )
         } catch {
@@ -94,6 +96,7 @@ public enum WorkerProcess {
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
         Self.startHeartbeat(index: index, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration, logger: logger)
+        Self.exportStatsdCounters(instruments, loop: MultiThreadedEventLoopGroup.singleton.next())
         // The master stops a worker this one replaces only once this one accepts.
         ControlMessage.ready(index: index, pid: getpid()).send()
         Self.superviseUntilStopped(
@@ -103,6 +106,7 @@ public enum WorkerProcess {
             configuration: configuration,
             accessLog: accessLog,
             inFlight: inFlight,
+            statsd: instruments.statsd,
             logger: logger
         )
     }

@@ -30,6 +30,7 @@ final class WorkerServer: Sendable {
         responder: any Responder,
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
+        instruments: WorkerInstruments,
         logger: Logger
     ) throws -> WorkerServer {
         let registry = ConnectionRegistry(limit: configuration.workerConnections)
@@ -38,7 +39,8 @@ final class WorkerServer: Sendable {
             workerIndex: workerIndex,
             pid: getpid(),
             accessLog: accessLog,
-            inFlight: inFlight
+            inFlight: inFlight,
+            instruments: instruments
         )
         var limits = NIOHTTPDecoderLimitConfiguration()
         // NIO enforces one field-size cap for the request line and fields alike; the exact,

@@ -24,14 +24,15 @@ struct PreforkTests {
         let descriptors = ProcFS.openDescriptors(of: worker)
         #expect(descriptors[3]?.hasPrefix("socket:") == true)
         #expect(descriptors[4]?.hasPrefix("socket:") == true)
-        // After the sockets, the control pipe to the master (ready / retire messages) and the
-        // shared heartbeat region.
+        // After the sockets, the control pipe to the master (ready / retire messages), the
+        // shared heartbeat region and the shared metrics region.
         #expect(descriptors[5]?.hasPrefix("pipe:") == true)
         #expect(descriptors[6]?.hasPrefix("/memfd:swiftcorn-heartbeats") == true)
+        #expect(descriptors[7]?.hasPrefix("/memfd:swiftcorn-metrics") == true)
         // The sockets are the master's own listening sockets, shared, not copies.
         let masterFiles = Set(ProcFS.openDescriptors(of: server.pid).filter { $0.key > 2 }.values)
         #expect(masterFiles.contains(descriptors[3] ?? "") && masterFiles.contains(descriptors[4] ?? ""))
-        for (fd, target) in descriptors where fd > 6 {
+        for (fd, target) in descriptors where fd > 7 {
             // Whatever else is open was created by the worker itself (epoll, eventfd, signalfd…).
             #expect(target.hasPrefix("anon_inode:"), "fd \(fd) -> \(target) leaked into the worker")
         }

@@ -18,11 +18,14 @@ public final class TestServer: @unchecked Sendable {
     public let port: Int
     /// Where the master's stdout and stderr go.
     public let logFile: URL
+    /// The metrics side port the kit chose, unless the arguments set `--metrics-bind` themselves.
+    public let metricsPort: Int?
 
-    private init(process: Process, port: Int, logFile: URL) {
+    private init(process: Process, port: Int, logFile: URL, metricsPort: Int?) {
         self.process = process
         self.port = port
         self.logFile = logFile
+        self.metricsPort = metricsPort
     }
 
     /// The master's pid.
@@ -49,9 +52,13 @@ public final class TestServer: @unchecked Sendable {
         readyPath: String = "/"
     ) throws -> TestServer {
         let port = try FreePort.find()
+        // Every server gets its own side port: the default 9464 would be shared by all of them.
+        let setsMetrics = arguments.contains("--metrics-bind") || environment["SWIFTCORN_METRICS_BIND"] != nil
+        let metricsPort = setsMetrics ? nil : try FreePort.find()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binaryPath)
-        process.arguments = (bind ? ["-b", "127.0.0.1:\(port)"] : []) + arguments
+        process.arguments =
+            (bind ? ["-b", "127.0.0.1:\(port)"] : []) + (metricsPort.map { ["--metrics-bind", "127.0.0.1:\($0)"] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment
         // Names the binary for the kit; the server would refuse it as an unknown setting.
         env["SWIFTCORN_BIN"] = nil
@@ -63,7 +70,7 @@ public final class TestServer: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let server = TestServer(process: process, port: port, logFile: logFile)
+        let server = TestServer(process: process, port: port, logFile: logFile, metricsPort: metricsPort)
         if waitUntilReady {
             do {
                 try server.waitUntilAnswering(path: readyPath)

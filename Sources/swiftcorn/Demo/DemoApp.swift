@@ -17,6 +17,8 @@ import Glibc
 /// | `/stream?chunks=N&size=M` | N chunks of M bytes, chunked |
 /// | `/headers` | the request's header fields as JSON |
 /// | `/worker` | the serving worker's index and pid as JSON |
+/// | `/route/N/CODE` | status CODE under route `/route/N`: many routes for metrics benchmarks |
+/// | `/count` | increments the app's swift-metrics counter `demo_counted_total` |
 /// | `/fault/crash`, `/fault/hang`, `/fault/exit` | trap, block the event loop, exit — only with `--enable-fault-endpoints` |
 struct DemoApp: Responder {
     let faultEndpointsEnabled: Bool
@@ -25,6 +27,8 @@ struct DemoApp: Responder {
     static let hello = ResponseBody(byteBuffer: ByteBuffer(string: "Hello"))
     static let pid = getpid()
     static let textFields: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+    /// An app instrument, to show swift-metrics flowing into the aggregate of all workers.
+    static let counted = Counter(label: "demo_counted")
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
         let path = request.path
@@ -56,6 +60,13 @@ struct DemoApp: Responder {
                 headerFields: [.contentType: "application/json"],
                 body: ResponseBody(string: "{\"worker\":\(context.workerIndex),\"pid\":\(Self.pid)}\n")
             )
+        case "route" where segments.count == 3:
+            context.route = "/route/\(segments[1])"
+            return try Self.status(segments[2])
+        case "count" where segments.count == 1:
+            context.route = "/count"
+            Self.counted.increment()
+            return Response(status: .ok, headerFields: Self.textFields, body: Self.hello)
         case "headers" where segments.count == 1:
             context.route = "/headers"
             return Self.headers(request)

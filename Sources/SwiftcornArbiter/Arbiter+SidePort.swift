@@ -1,0 +1,62 @@
+import SwiftcornConfig
+import SwiftcornMetrics
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Arbiter {
+    /// The side port, started if configured.
+    struct StartedSidePort {
+        let server: SidePortServer?
+    }
+
+    /// Starts the side port when `metrics.bind` is set; `nil` (after logging why) when it cannot
+    /// start, which stops the master: a scraper would otherwise see a dead target and no reason.
+    func startSidePort(aggregator: MetricsAggregator?, stats: MasterStats, heartbeats: HeartbeatRegion) -> StartedSidePort? {
+        guard let bind = self.configuration.metrics.bind, let aggregator else { return StartedSidePort(server: nil) }
+        var token: String?
+        if let path = self.configuration.metrics.authTokenFile {
+            guard let contents = Self.readToken(path) else {
+                self.logger.critical(
+                    "cannot read metrics.auth_token_file",
+                    metadata: ["file": "\(path)", "fix": "make it readable by the master, or unset metrics.auth_token_file"]
+                )
+                return nil
+            }
+            token = contents
+        }
+        let routes = SidePortRoutes(
+            metricsPath: self.configuration.metrics.path,
+            authToken: token,
+            aggregator: aggregator,
+            stats: stats,
+            heartbeats: heartbeats,
+            timeout: self.configuration.timeout,
+            version: self.version
+        )
+        do {
+            let server = try SidePortServer(address: bind, routes: routes)
+            self.logger.info("metrics side port listening", metadata: ["address": "\(bind)", "path": "\(self.configuration.metrics.path)"])
+            return StartedSidePort(server: server)
+        } catch {
+            self.logger.critical(
+                "cannot listen on the metrics side port",
+                metadata: ["address": "\(bind)", "error": "\(error)", "fix": "free the port, choose another with --metrics-bind, or set it to none"]
+            )
+            return nil
+        }
+    }
+
+    /// The token in `path`, without surrounding whitespace; `nil` when unreadable or empty.
+    private static func readToken(_ path: String) -> String? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = fread(&buffer, 1, buffer.count, file)
+        let text = String(decoding: buffer[..<count], as: UTF8.self)
+        let token = text.split(whereSeparator: { $0.isWhitespace }).first.map(String.init)
+        return token?.isEmpty == false ? token : nil
+    }
+}

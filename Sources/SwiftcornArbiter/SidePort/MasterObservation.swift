@@ -1,0 +1,8 @@
+import SwiftcornMetrics
+
+/// What the master's loop records for the side port: the workers' metrics region (absent when
+/// the side port is off) and the master's own stats.
+struct MasterObservation: Sendable {
+    let aggregator: MetricsAggregator?
+    let stats: MasterStats
+}

@@ -1,0 +1,92 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the master knows about its workers and its own history, kept by the master's loop and
+/// read by the side port's thread for `/metrics`, `/stats` and `/healthz`.
+final class MasterStats: Sendable {
+    /// A live worker process.
+    struct Worker: Sendable {
+        let index: Int
+        let pid: Int32
+        /// Reloads the master had done when the worker was spawned.
+        let generation: Int
+        /// Seconds since the epoch.
+        let startedAt: Double
+    }
+
+    /// Everything, at one moment.
+    struct Snapshot: Sendable {
+        var startedAt: Double
+        var workers: [Int32: Worker] = [:]
+        /// Workers in slots that the master keeps filled (leaving ones excluded).
+        var serving: [(index: Int, pid: Int32)] = []
+        var desired = 0
+        var generation = 0
+        var reloads: UInt64 = 0
+        var restarts: [WorkerExitReason: UInt64] = [:]
+        var restartsByIndex: [Int: [WorkerExitReason: UInt64]] = [:]
+        var rotations: [String: UInt64] = [:]
+    }
+
+    private let state: Mutex<Snapshot>
+
+    /// Stats of a master starting now.
+    init() {
+        self.state = Mutex(Snapshot(startedAt: Self.now()))
+    }
+
+    /// A copy of everything.
+    var snapshot: Snapshot {
+        self.state.withLock { $0 }
+    }
+
+    /// Worker `pid` was spawned for `index`.
+    func workerStarted(index: Int, pid: Int32) {
+        self.state.withLock { state in
+            state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now())
+        }
+    }
+
+    /// Worker `pid` was reaped; exits that lead to a replacement count as restarts.
+    func workerExited(pid: Int32, index: Int, reason: WorkerExitReason) {
+        self.state.withLock { state in
+            state.workers[pid] = nil
+            guard reason != .shutdown && reason != .scaleDown else { return }
+            state.restarts[reason, default: 0] += 1
+            state.restartsByIndex[index, default: [:]][reason, default: 0] += 1
+        }
+    }
+
+    /// The slots the master keeps filled, and their workers.
+    func update(desired: Int, serving: [(index: Int, pid: Int32)]) {
+        self.state.withLock { state in
+            state.desired = desired
+            state.serving = serving
+        }
+    }
+
+    /// A reload was applied.
+    func reloaded() {
+        self.state.withLock { state in
+            state.reloads += 1
+            state.generation += 1
+        }
+    }
+
+    /// Log files were rotated.
+    func rotated(_ files: [String]) {
+        self.state.withLock { state in
+            for file in files { state.rotations[file, default: 0] += 1 }
+        }
+    }
+
+    /// Wall-clock seconds since the epoch.
+    static func now() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

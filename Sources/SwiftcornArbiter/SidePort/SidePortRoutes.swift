@@ -1,0 +1,67 @@
+import SwiftcornMetrics
+import SwiftcornSystem
+
+/// What the side port answers: `/metrics` (or the configured path), `/stats`, `/healthz`.
+///
+/// Runs on the side port's rendering thread, never on the master's loop, so a scrape can take
+/// its time and the master never waits for it; it reads only the shared region, the heartbeat
+/// region and the master's stats, all of which are safe to read from another thread.
+struct SidePortRoutes: Sendable {
+    let metricsPath: String
+    /// The bearer token `/metrics` and `/stats` require, if any.
+    let authToken: String?
+    let aggregator: MetricsAggregator
+    let stats: MasterStats
+    let heartbeats: HeartbeatRegion
+    /// `timeout`: how stale a heartbeat may get before the master aborts the worker.
+    let timeout: Duration
+    let version: String
+
+    /// The answer to `request`.
+    func respond(to request: SidePortRequest) -> SidePortResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .text(405, "only GET and HEAD\n", headers: [("Allow", "GET, HEAD")])
+        }
+        switch request.path {
+        case "/healthz":
+            // Open to load balancers and orchestrators, like nginx's stub status is usually.
+            return HealthCheck(stats: self.stats.snapshot, heartbeats: self.heartbeats, timeout: self.timeout).response
+        case self.metricsPath, "/stats":
+            if let authToken, !Self.authorized(request.authorization, token: authToken) {
+                return .text(401, "a bearer token is required\n", headers: [("WWW-Authenticate", "Bearer realm=\"swiftcorn\"")])
+            }
+            if request.path == "/stats" {
+                return StatsPage(snapshot: self.aggregator.snapshot(), stats: self.stats.snapshot, heartbeats: self.heartbeats).response
+            }
+            return self.metrics(request)
+        default:
+            return .text(404, "not found; try \(self.metricsPath), /stats or /healthz\n")
+        }
+    }
+
+    private func metrics(_ request: SidePortRequest) -> SidePortResponse {
+        let format = ExpositionFormat(accept: request.accept)
+        let page = MetricsPage(
+            snapshot: self.aggregator.snapshot(),
+            stats: self.stats.snapshot,
+            heartbeats: self.heartbeats,
+            version: self.version
+        )
+        let body = ExpositionRenderer(format: format, masterStarted: page.stats.startedAt).render(page.snapshot, families: page.families)
+        if request.acceptEncoding?.contains("gzip") == true, let compressed = GzipCompression.compress(body) {
+            return SidePortResponse(status: 200, contentType: format.contentType, body: compressed, headers: [("Content-Encoding", "gzip")])
+        }
+        return SidePortResponse(status: 200, contentType: format.contentType, body: body)
+    }
+
+    /// Constant-time comparison of `Bearer <token>`.
+    static func authorized(_ header: String?, token: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = Array(header.utf8.dropFirst(7))
+        let expected = Array(token.utf8)
+        guard given.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(given, expected) { difference |= a ^ b }
+        return difference == 0
+    }
+}

@@ -1,0 +1,13 @@
+import SwiftcornMetrics
+
+/// Where a worker's requests are measured: its slot of the master's metrics region and statsd,
+/// each absent when turned off.
+struct WorkerInstruments: Sendable {
+    /// The server's Prometheus instruments.
+    let http: HTTPServerMetrics?
+    /// The statsd client.
+    let statsd: StatsdClient?
+
+    /// Nothing measured.
+    static let none = WorkerInstruments(http: nil, statsd: nil)
+}
