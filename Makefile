@@ -1,7 +1,7 @@
 # Swiftcorn: `make run` starts the demo server, `make test` runs every test.
 # Both install what a fresh Debian 12 machine with Swift 6.3 lacks.
 
-SYSTEM_PACKAGES := libsystemd-dev zlib1g-dev systemd curl wrk procps gzip
+SYSTEM_PACKAGES := libsystemd-dev zlib1g-dev systemd curl wrk procps gzip prometheus python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
@@ -20,7 +20,9 @@ build: deps
 build-release: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-# Installs the Debian packages that are missing, and only those.
+# Installs the Debian packages that are missing, and only those; then PyPI's prometheus_client
+# (the metrics tests' OpenMetrics parser) for the python3 on PATH, if it cannot import it.
+# Debian's own python3 refuses a plain pip install (PEP 668), hence the second try.
 deps:
 	@missing=""; \
 	for package in $(SYSTEM_PACKAGES); do \
@@ -30,6 +32,8 @@ deps:
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus_client \
+		|| python3 -m pip install -q --break-system-packages prometheus_client
 
 # Tests log to a real journald; without systemd as PID 1 (CI, containers), start one directly.
 # It takes no arguments: any argument would be read as a journal namespace.
