@@ -72,6 +72,7 @@ let package = Package(
                 "SwiftcornConfig",
                 "SwiftcornLogging",
                 "SwiftcornMetrics",
+                "SwiftcornHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

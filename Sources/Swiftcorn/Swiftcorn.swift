@@ -24,17 +24,19 @@ public enum Swiftcorn {
     public static let version = "0.1.0"
 
     /// Parses the command line and runs the master, or, in a spawned worker, serves `app`.
-    public static func main(app: some Responder, arguments: [String] = CommandLine.arguments) -> Never {
-        Self.main(arguments: arguments) { _ in app }
+    public static func main(app: some Responder, hooks: ServerHooks = ServerHooks(), arguments: [String] = CommandLine.arguments) -> Never {
+        Self.main(arguments: arguments, hooks: hooks) { _ in app }
     }
 
     /// Parses the command line and runs the master, or, in a spawned worker, serves the
     /// application `makeApp` builds from the configuration.
     ///
     /// `makeApp` runs in each worker, never in the master. When it throws, the worker exits with
-    /// the boot-failure status and the master stops with status 3, as gunicorn does.
+    /// the boot-failure status and the master stops with status 3, as gunicorn does. `hooks` run
+    /// in the master and in the workers (see ``ServerHooks``).
     public static func main(
         arguments: [String] = CommandLine.arguments,
+        hooks: ServerHooks = ServerHooks(),
         makeApp: (ServerConfiguration) throws -> any Responder
     ) -> Never {
         // Before any thread exists (log writers, event loops): the master's and workers' signals
@@ -45,7 +47,7 @@ public enum Swiftcorn {
         )
         LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
         if WorkerProcess.isWorker {
-            WorkerProcess.run(makeResponder: makeApp)
+            WorkerProcess.run(hooks: hooks, makeResponder: makeApp)
         }
         let environment = ProcessEnvironment.current
         let commandLine = Array(arguments.dropFirst())
@@ -83,6 +85,7 @@ public enum Swiftcorn {
                 executablePath: Self.executablePath(arguments),
                 processName: Self.programName(arguments),
                 version: Self.version,
+                hooks: hooks,
                 logger: logger
             )
             let status = arbiter.run()

@@ -1,5 +1,6 @@
 import Logging
 import SwiftcornConfig
+import SwiftcornHTTP
 import SwiftcornMetrics
 import SwiftcornSystem
 
@@ -18,6 +19,7 @@ public struct Arbiter {
     let executablePath: String
     let processName: String
     let version: String
+    let hooks: ServerHooks
     let logger: Logger
 
     /// The signals the master handles.
@@ -31,8 +33,10 @@ public struct Arbiter {
         executablePath: String,
         processName: String,
         version: String,
+        hooks: ServerHooks = ServerHooks(),
         logger: Logger
     ) {
+        self.hooks = hooks
         self.configuration = configuration
         self.reloader = reloader
         self.executablePath = executablePath
@@ -47,6 +51,7 @@ public struct Arbiter {
     /// the blocked signal mask the signalfd depends on.
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        self.hooks.onStarting?()
         guard let sockets = self.listeningSockets() else { return 1 }
         defer {
             for socket in sockets { socket.closeAndUnlink() }
@@ -83,7 +88,8 @@ public struct Arbiter {
                 signals: signals,
                 control: control,
                 heartbeats: heartbeats,
-                observed: MasterObservation(aggregator: aggregator, stats: stats)
+                observed: MasterObservation(aggregator: aggregator, stats: stats),
+                hooks: self.hooks
             )
             return loop.run()
         } catch {

@@ -1,4 +1,5 @@
 import Logging
+import SwiftcornHTTP
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -31,6 +32,7 @@ extension MasterLoop {
             case .report(let exit):
                 self.report(exit)
             case .exit(let code):
+                self.hooks.onExit?()
                 self.logger.info("master stopped", metadata: ["exit_status": "\(code)"])
                 return code
             }
@@ -53,6 +55,7 @@ extension MasterLoop {
     /// Logs and counts a worker's end with its reason.
     func report(_ exit: WorkerSupervisor.WorkerExit) {
         self.observed.stats.workerExited(pid: exit.pid, index: exit.index, reason: exit.reason)
+        self.hooks.childExit?(WorkerExitSummary(workerIndex: exit.index, pid: exit.pid, reason: exit.reason.rawValue, status: "\(exit.status)"))
         var metadata: Logger.Metadata = [
             "worker_index": "\(exit.index)",
             "worker_pid": "\(exit.pid)",

@@ -23,10 +23,16 @@ extension MasterLoop {
         case SIGHUP:
             self.reload()
         case SIGTTIN:
+            let old = self.supervisor.desiredWorkers
             self.pending += self.supervisor.scaleUp()
+            self.hooks.workersChanged?(self.supervisor.desiredWorkers, old)
             self.logger.info("adding a worker", metadata: ["workers": "\(self.supervisor.desiredWorkers)"])
         case SIGTTOU:
+            let old = self.supervisor.desiredWorkers
             let actions = self.supervisor.scaleDown(now: now)
+            if self.supervisor.desiredWorkers != old {
+                self.hooks.workersChanged?(self.supervisor.desiredWorkers, old)
+            }
             self.pending += actions
             self.logger.info(
                 actions.isEmpty ? "not removing the last worker" : "removing a worker",
@@ -63,6 +69,7 @@ extension MasterLoop {
         if !self.readySent && self.readySlots.count >= self.supervisor.desiredWorkers {
             self.readySent = true
             self.notifier.send("READY=1")
+            self.hooks.whenReady?()
         } else if self.reloadingNotified && !self.supervisor.reloadInProgress && !self.reloadQueued {
             self.reloadingNotified = false
             self.notifier.send("READY=1")

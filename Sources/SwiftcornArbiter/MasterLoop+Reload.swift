@@ -27,8 +27,10 @@ extension MasterLoop {
             )
             resolved.configuration.binds = self.configuration.binds
         }
+        let oldWorkers = self.supervisor.desiredWorkers
         self.configuration = resolved.configuration
         self.observed.stats.reloaded()
+        self.hooks.onReload?()
         self.spawner = self.spawner.with(configuration: self.configuration)
         ErrorLog.configure(
             writer: self.configuration.logging.makeErrorWriter(worker: 0),
@@ -44,5 +46,8 @@ extension MasterLoop {
             workers: self.configuration.workers,
             gracefulTimeout: self.configuration.gracefulTimeout
         )
+        if self.configuration.workers != oldWorkers {
+            self.hooks.workersChanged?(self.configuration.workers, oldWorkers)
+        }
     }
 }

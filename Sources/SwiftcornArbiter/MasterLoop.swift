@@ -1,5 +1,6 @@
 import Logging
 import SwiftcornConfig
+import SwiftcornHTTP
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -24,6 +25,8 @@ struct MasterLoop: ~Copyable {
     var notifier = SystemdNotifier()
     /// Metrics and stats the side port serves.
     let observed: MasterObservation
+    /// The app's master hooks.
+    let hooks: ServerHooks
     /// Actions the supervisor returned that are still to be performed.
     var pending: [WorkerSupervisor.Action] = []
     /// Slots whose worker has reported ready at least once, for systemd's first READY=1.
@@ -42,9 +45,11 @@ struct MasterLoop: ~Copyable {
         signals: consuming SignalDescriptor,
         control: consuming ControlPipe,
         heartbeats: HeartbeatRegion,
-        observed: MasterObservation
+        observed: MasterObservation,
+        hooks: ServerHooks
     ) {
         self.observed = observed
+        self.hooks = hooks
         self.configuration = configuration
         self.reloader = reloader
         self.logger = logger

@@ -23,6 +23,9 @@ extension AccessRecord {
         writer.field("host", self.host)
         writer.field("worker", self.worker)
         writer.field("pid", Int(self.pid))
+        for extra in self.extraFields {
+            writer.field(dynamicKey: extra.key, extra.value)
+        }
         return writer.finish()
     }
 }

@@ -34,6 +34,8 @@ public struct AccessRecord: Sendable, Equatable {
     public var worker: Int
     /// The worker's process id.
     public var pid: Int32
+    /// Fields a `postRequest` hook added, written after the schema's keys.
+    public var extraFields: [AccessField] = []
 
     /// Creates a record.
     public init(

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwiftcornHTTP
 import SwiftcornLogging
 
 #if canImport(Glibc)
@@ -22,9 +23,24 @@ extension HTTPConnectionHandler {
             bodyBytes: request.bytesOut
         )
         self.settings.statsd?.recordRequest(status: status ?? 499, duration: .nanoseconds(Int64(nanoseconds)))
-        guard let accessLog = self.settings.accessLog else { return }
         let (path, query) = Self.splitTarget(head.uri)
-        let record = AccessRecord(
+        var extraFields: [AccessField] = []
+        if let postRequest = self.settings.hooks.postRequest {
+            let summary = RequestSummary(
+                method: head.method.rawValue,
+                path: path,
+                route: request.route,
+                status: status ?? 499,
+                duration: .nanoseconds(Int64(nanoseconds)),
+                bytesOut: request.bytesOut,
+                requestID: request.requestID,
+                workerIndex: self.settings.workerIndex
+            )
+            postRequest(summary)
+            extraFields = summary.extraFields.map { AccessField(key: $0.key, value: $0.value) }
+        }
+        guard let accessLog = self.settings.accessLog else { return }
+        var record = AccessRecord(
             timestampMicroseconds: WallClock.microseconds(),
             method: head.method.rawValue,
             path: path,
@@ -43,6 +59,7 @@ extension HTTPConnectionHandler {
             worker: self.settings.workerIndex,
             pid: self.settings.pid
         )
+        record.extraFields = extraFields
         accessLog.submit(.access(record))
     }
 

@@ -18,7 +18,8 @@ extension HTTPConnectionHandler {
             logger: self.logger,
             workerIndex: self.settings.workerIndex,
             remoteAddress: clientAddress,
-            allocator: context.channel.allocator
+            allocator: context.channel.allocator,
+            preRequest: self.settings.hooks.preRequest
         )
     }
 

@@ -27,6 +27,8 @@ struct HTTPServerSettings: Sendable {
     let metrics: HTTPServerMetrics?
     /// statsd; `nil` when off.
     let statsd: StatsdClient?
+    /// The app's hooks.
+    let hooks: ServerHooks
 
     init(
         configuration: ServerConfiguration,
@@ -34,8 +36,10 @@ struct HTTPServerSettings: Sendable {
         pid: Int32,
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
-        instruments: WorkerInstruments
+        instruments: WorkerInstruments,
+        hooks: ServerHooks
     ) {
+        self.hooks = hooks
         self.inFlight = inFlight
         self.metrics = instruments.http
         self.statsd = instruments.statsd

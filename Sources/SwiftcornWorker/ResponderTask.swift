@@ -15,7 +15,8 @@ enum ResponderTask {
         logger: Logger,
         workerIndex: Int,
         remoteAddress: String,
-        allocator: ByteBufferAllocator
+        allocator: ByteBufferAllocator,
+        preRequest: (@Sendable (Request, RequestContext) -> Void)?
     ) {
         Task.immediate {
             let requestContext = RequestContext(
@@ -25,6 +26,7 @@ enum ResponderTask {
                 allocator: allocator,
                 eventLoop: handler.eventLoop
             )
+            preRequest?(request, requestContext)
             let response: Response
             do {
                 response = try await responder.respond(to: request, context: requestContext)

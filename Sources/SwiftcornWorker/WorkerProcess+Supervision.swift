@@ -31,10 +31,13 @@ extension WorkerProcess {
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
         statsd: StatsdClient?,
+        hooks: ServerHooks,
         logger: Logger
     ) -> Never {
+        let workerIndex = getenv(WorkerEnvironment.workerIndex).flatMap { Int(String(cString: $0)) } ?? 0
         // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
         func exitFlushing(_ status: Int32) -> Never {
+            hooks.workerExit?(workerIndex)
             accessLog?.flush()
             statsd?.shutdown()
             ErrorLog.writer.flush()
@@ -48,6 +51,7 @@ extension WorkerProcess {
             case SIGQUIT:
                 exit(0)
             case SIGABRT:
+                hooks.workerAbort?(workerIndex)
                 Self.abortForTimeout(inFlight: inFlight, accessLog: accessLog, logger: logger)
             case SIGUSR1:
                 // The files were moved (by the master's rotation or logrotate): write to new ones.

@@ -27,7 +27,7 @@ public enum WorkerProcess {
     ///
     /// `makeResponder` builds the application; when it throws, the worker exits with the
     /// boot-failure status and the master stops.
-    public static func run(makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+    public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
         let index = Int(String(cString: getenv(WorkerEnvironment.workerIndex))) ?? 0
         // Records carry the worker index and pid themselves (ErrorLog knows them).
         let logger = Logger(label: "swiftcorn.worker")
@@ -88,6 +88,7 @@ public enum WorkerProcess {
                 accessLog: accessLog,
                 inFlight: inFlight,
                 instruments: instruments,
+                hooks: hooks,
                 logger: logger
             )
         } catch {
@@ -97,6 +98,7 @@ public enum WorkerProcess {
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
         Self.startHeartbeat(index: index, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration, logger: logger)
         Self.exportStatsdCounters(instruments, loop: MultiThreadedEventLoopGroup.singleton.next())
+        hooks.postWorkerInit?(index)
         // The master stops a worker this one replaces only once this one accepts.
         ControlMessage.ready(index: index, pid: getpid()).send()
         Self.superviseUntilStopped(
@@ -107,6 +109,7 @@ public enum WorkerProcess {
             accessLog: accessLog,
             inFlight: inFlight,
             statsd: instruments.statsd,
+            hooks: hooks,
             logger: logger
         )
     }

@@ -31,6 +31,7 @@ final class WorkerServer: Sendable {
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
         instruments: WorkerInstruments,
+        hooks: ServerHooks,
         logger: Logger
     ) throws -> WorkerServer {
         let registry = ConnectionRegistry(limit: configuration.workerConnections)
@@ -40,7 +41,8 @@ final class WorkerServer: Sendable {
             pid: getpid(),
             accessLog: accessLog,
             inFlight: inFlight,
-            instruments: instruments
+            instruments: instruments,
+            hooks: hooks
         )
         var limits = NIOHTTPDecoderLimitConfiguration()
         // NIO enforces one field-size cap for the request line and fields alike; the exact,

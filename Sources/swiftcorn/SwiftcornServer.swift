@@ -8,7 +8,7 @@ import Glibc
 @main
 enum SwiftcornServer {
     static func main() {
-        Swiftcorn.main { configuration -> any Responder in
+        Swiftcorn.main(hooks: DemoHooks.make()) { configuration -> any Responder in
             if getenv("SWIFTCORN_TEST_BOOT_FAILURE") != nil {
                 // Lets the tests see a worker whose application fails to start.
                 throw BootFailure()

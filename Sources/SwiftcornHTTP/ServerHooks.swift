@@ -1,0 +1,46 @@
+/// Functions Swiftcorn calls at moments of a server's life: gunicorn's server hooks, typed.
+///
+/// Master hooks run in the master, on its loop: keep them short, they delay supervision.
+/// Worker hooks run in each worker; ``preRequest`` and ``postRequest`` run on the request's
+/// event loop for every request, so they must not block (no file, network or lock waits).
+///
+/// ```swift
+/// var hooks = ServerHooks()
+/// hooks.postRequest = { summary in
+///     if summary.duration > .seconds(1) { summary.addField("slow", "true") }
+/// }
+/// Swiftcorn.main(app: MyApp(), hooks: hooks)
+/// ```
+public struct ServerHooks: Sendable {
+    /// Master: before it binds its sockets and starts any worker.
+    public var onStarting: (@Sendable () -> Void)?
+    /// Master: once every worker of the first generation accepts.
+    public var whenReady: (@Sendable () -> Void)?
+    /// Master: a reload (HUP) was accepted; the workers are about to be rolled.
+    public var onReload: (@Sendable () -> Void)?
+    /// Master: the desired worker count changed (TTIN, TTOU, reload): new count, old count.
+    public var workersChanged: (@Sendable (_ new: Int, _ old: Int) -> Void)?
+    /// Master: a worker process ended and was reaped.
+    public var childExit: (@Sendable (WorkerExitSummary) -> Void)?
+    /// Master: just before it exits.
+    public var onExit: (@Sendable () -> Void)?
+
+    /// Worker: the application is built and the worker is about to accept; its worker index.
+    public var postWorkerInit: (@Sendable (_ workerIndex: Int) -> Void)?
+    /// Worker: a request head arrived and is about to reach the responder, which sees any change
+    /// made to the context (route, logger metadata).
+    public var preRequest: (@Sendable (Request, RequestContext) -> Void)?
+    /// Worker: a request ended (response sent, or the client left: status 499); fields added to
+    /// the summary are written into its access record.
+    public var postRequest: (@Sendable (RequestSummary) -> Void)?
+    /// Worker: the master aborted it for a stale heartbeat (SIGABRT); its worker index.
+    public var workerAbort: (@Sendable (_ workerIndex: Int) -> Void)?
+    /// Worker: about to exit after a graceful stop, recycling or orphaning; its worker index.
+    public var workerExit: (@Sendable (_ workerIndex: Int) -> Void)?
+
+    /// No hooks.
+    public init() {}
+
+    /// Whether any per-request hook is set (the request path skips the work otherwise).
+    public var hasRequestHooks: Bool { self.preRequest != nil || self.postRequest != nil }
+}

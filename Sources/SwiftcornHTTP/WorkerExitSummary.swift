@@ -1,0 +1,19 @@
+/// A worker's end as ``ServerHooks/childExit`` sees it.
+public struct WorkerExitSummary: Sendable {
+    /// The worker index, 1…N.
+    public let workerIndex: Int
+    /// The process id.
+    public let pid: Int32
+    /// Why it ended: `crash`, `timeout`, `max_requests`, `reload`, `scale_down`, `shutdown`, `boot_failure`.
+    public let reason: String
+    /// How it ended, e.g. `exited 0` or `killed by SIGKILL`.
+    public let status: String
+
+    /// A summary.
+    public init(workerIndex: Int, pid: Int32, reason: String, status: String) {
+        self.workerIndex = workerIndex
+        self.pid = pid
+        self.reason = reason
+        self.status = status
+    }
+}
