@@ -58,6 +58,8 @@ let package = Package(
             dependencies: [
                 "CSwiftcornSystem",
                 "SwiftcornSystem",
+                "SwiftcornConfig",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],

@@ -1,4 +1,5 @@
 import SwiftcornConfig
+import SwiftcornLogging
 import SwiftcornMetrics
 import SwiftcornSystem
 
@@ -45,6 +46,18 @@ extension Arbiter {
                 "cannot listen on the metrics side port",
                 metadata: ["address": "\(bind)", "error": "\(error)", "fix": "free the port, choose another with --metrics-bind, or set it to none"]
             )
+            return nil
+        }
+    }
+
+    /// The master's statsd client, when configured; a bad address is logged and statsd stays off.
+    func startStatsd() -> StatsdClient? {
+        do {
+            guard let statsd = try StatsdClient.start(for: self.configuration.statsd) else { return nil }
+            ErrorLog.observeWarnings { level, carriesError in statsd.countLogRecord(level: level, carriesError: carriesError) }
+            return statsd
+        } catch {
+            self.logger.error("statsd disabled: cannot set up the client", metadata: ["error": "\(error)"])
             return nil
         }
     }

@@ -88,7 +88,7 @@ public struct Arbiter {
                 signals: signals,
                 control: control,
                 heartbeats: heartbeats,
-                observed: MasterObservation(aggregator: aggregator, stats: stats),
+                observed: MasterObservation(aggregator: aggregator, stats: stats, statsd: self.startStatsd()),
                 hooks: self.hooks
             )
             return loop.run()

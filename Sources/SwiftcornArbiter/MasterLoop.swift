@@ -1,6 +1,7 @@
 import Logging
 import SwiftcornConfig
 import SwiftcornHTTP
+import SwiftcornMetrics
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -90,6 +91,7 @@ struct MasterLoop: ~Copyable {
             self.notifySystemd(now: now)
             self.rotateLogs()
             self.observed.stats.update(desired: self.supervisor.desiredWorkers, serving: self.supervisor.heartbeatWatched)
+            self.observed.statsd?.gauge(StatsdMetricNames.workers, Double(self.supervisor.runningWorkers.count))
         }
     }
 

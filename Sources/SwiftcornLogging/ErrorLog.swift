@@ -10,6 +10,7 @@ public enum ErrorLog {
         var writer: LogWriter
         var worker: Int
         var level: Logger.Level
+        var observer: (@Sendable (Logger.Level, _ carriesError: Bool) -> Void)?
     }
 
     private static let state = Mutex(
@@ -20,10 +21,21 @@ public enum ErrorLog {
     public static func configure(writer: LogWriter, worker: Int, level: Logger.Level) {
         let previous = Self.state.withLock { state in
             let previous = state.writer
-            state = State(writer: writer, worker: worker, level: level)
+            state = State(writer: writer, worker: worker, level: level, observer: state.observer)
             return previous
         }
         previous.flush()
+    }
+
+    /// Calls `observer` with the level of every record of warning level or above written from
+    /// now on, and whether it carries an error (statsd's `log.*` counters).
+    public static func observeWarnings(_ observer: @escaping @Sendable (Logger.Level, _ carriesError: Bool) -> Void) {
+        Self.state.withLock { $0.observer = observer }
+    }
+
+    /// The observer of warnings, if any.
+    static var observer: (@Sendable (Logger.Level, Bool) -> Void)? {
+        Self.state.withLock { $0.observer }
     }
 
     /// The current writer.

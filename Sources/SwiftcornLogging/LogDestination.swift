@@ -23,6 +23,16 @@ public enum LogDestination: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The `sink` label of the log metrics: `stdout`, `stderr`, `file` or `journald`.
+    public var sinkLabel: String {
+        switch self {
+        case .standardOutput: "stdout"
+        case .standardError: "stderr"
+        case .file: "file"
+        case .journald: "journald"
+        }
+    }
+
     /// A short human-readable form, for logs and messages.
     public var description: String {
         switch self {

@@ -39,6 +39,9 @@ public final class LogWriter: @unchecked Sendable {
     private let writtenCount = Atomic<Int>(0)
     private let fallbackCount = Atomic<Int>(0)
 
+    /// Where the records go.
+    public let destinations: [LogDestination]
+
     /// Starts a writer thread for `destinations`.
     ///
     /// - Parameters:
@@ -56,6 +59,7 @@ public final class LogWriter: @unchecked Sendable {
         policy: OverflowPolicy = .block,
         worker: Int = 0
     ) {
+        self.destinations = destinations
         self.capacity = max(1, capacity)
         self.policy = policy
         self.identity = (worker, getpid())

@@ -40,6 +40,9 @@ public struct SwiftcornLogHandler: LogHandler {
         if let error = event.error {
             explicit = (explicit ?? [:]).merging(["error": "\(error)"]) { old, _ in old }
         }
+        if event.level >= .warning, let observer = ErrorLog.observer {
+            observer(event.level, event.error != nil)
+        }
         self.record(level: event.level, message: event.message, metadata: explicit, file: event.file, function: event.function, line: event.line)
     }
 

@@ -2,6 +2,7 @@ import CoreMetrics
 import Logging
 import NIOCore
 import SwiftcornConfig
+import SwiftcornLogging
 import SwiftcornMetrics
 import SwiftcornSystem
 
@@ -14,20 +15,14 @@ extension WorkerProcess {
     /// it (before the app is built, so the app's instruments land there) and starts statsd.
     static func startInstruments(index: Int, configuration: ServerConfiguration, logger: Logger) -> WorkerInstruments {
         var statsd: StatsdClient?
-        if let host = configuration.statsd.host {
-            do {
-                statsd = try StatsdClient(
-                    configuration: .init(
-                        address: host,
-                        prefix: configuration.statsd.prefix,
-                        tags: configuration.statsd.tags,
-                        flushInterval: configuration.statsd.flushInterval
-                    )
-                )
-            } catch {
-                // statsd is best effort: the worker serves without it and says why.
-                logger.error("statsd disabled: cannot set up the client", metadata: ["host": "\(host)", "error": "\(error)"])
-            }
+        do {
+            statsd = try StatsdClient.start(for: configuration.statsd)
+        } catch {
+            // statsd is best effort: the worker serves without it and says why.
+            logger.error("statsd disabled: cannot set up the client", metadata: ["host": "\(configuration.statsd.host ?? "")", "error": "\(error)"])
+        }
+        if let statsd {
+            ErrorLog.observeWarnings { level, carriesError in statsd.countLogRecord(level: level, carriesError: carriesError) }
         }
         guard let fdText = getenv(WorkerEnvironment.metricsFD), let slotText = getenv(WorkerEnvironment.metricsSlot),
             let descriptor = Int32(String(cString: fdText)), let number = Int(String(cString: slotText))
@@ -45,24 +40,24 @@ extension WorkerProcess {
         return WorkerInstruments(http: HTTPServerMetrics(writer: writer), statsd: statsd)
     }
 
-    /// Copies the statsd client's send counters into the slot, where Prometheus sees them.
-    static func exportStatsdCounters(_ instruments: WorkerInstruments, loop: any EventLoop) {
-        guard let statsd = instruments.statsd, let http = instruments.http else { return }
-        let packets = http.counter("swiftcorn_statsd_packets_total")
-        let errors = http.counter("swiftcorn_statsd_errors_total")
-        let exported = StatsdExport()
-        loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            let (sent, failed) = (statsd.packetsSent, statsd.sendErrors)
-            packets.increment(by: sent &- exported.packets)
-            errors.increment(by: failed &- exported.errors)
-            exported.packets = sent
-            exported.errors = failed
+    /// Exports the statsd client's send counters and the log writers' record counts into the
+    /// slot, every second; the returned export runs once more at exit.
+    static func exportCounters(_ instruments: WorkerInstruments, accessLog: LogWriter?, loop: any EventLoop) -> CounterExport {
+        let export = CounterExport()
+        guard let http = instruments.http else { return export }
+        if let statsd = instruments.statsd {
+            export.add(http.counter("swiftcorn_statsd_packets_total")) { statsd.packetsSent }
+            export.add(http.counter("swiftcorn_statsd_errors_total")) { statsd.sendErrors }
         }
+        let writers = [("access", accessLog), ("error", Optional(ErrorLog.writer))]
+        for case (let stream, let writer?) in writers {
+            for sink in Set(writer.destinations.map(\.sinkLabel)).sorted() {
+                let labels = [("sink", sink), ("stream", stream)]
+                export.add(http.counter("swiftcorn_log_records_total", labels: labels)) { UInt64(writer.written) }
+                export.add(http.counter("swiftcorn_log_records_dropped_total", labels: labels)) { UInt64(writer.dropped) }
+            }
+        }
+        loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in export.export() }
+        return export
     }
-}
-
-/// What has already been copied from the statsd client; used by one repeated task only.
-private final class StatsdExport: @unchecked Sendable {
-    var packets: UInt64 = 0
-    var errors: UInt64 = 0
 }

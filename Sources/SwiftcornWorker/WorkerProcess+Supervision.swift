@@ -31,6 +31,7 @@ extension WorkerProcess {
         accessLog: LogWriter?,
         inFlight: InFlightRequests,
         statsd: StatsdClient?,
+        counters: CounterExport,
         hooks: ServerHooks,
         logger: Logger
     ) -> Never {
@@ -40,6 +41,8 @@ extension WorkerProcess {
             hooks.workerExit?(workerIndex)
             accessLog?.flush()
             statsd?.shutdown()
+            ErrorLog.writer.flush()
+            counters.export()
             ErrorLog.writer.flush()
             exit(status)
         }

@@ -97,7 +97,7 @@ public enum WorkerProcess {
         }
         logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
         Self.startHeartbeat(index: index, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration, logger: logger)
-        Self.exportStatsdCounters(instruments, loop: MultiThreadedEventLoopGroup.singleton.next())
+        let counters = Self.exportCounters(instruments, accessLog: accessLog, loop: MultiThreadedEventLoopGroup.singleton.next())
         hooks.postWorkerInit?(index)
         // The master stops a worker this one replaces only once this one accepts.
         ControlMessage.ready(index: index, pid: getpid()).send()
@@ -109,6 +109,7 @@ public enum WorkerProcess {
             accessLog: accessLog,
             inFlight: inFlight,
             statsd: instruments.statsd,
+            counters: counters,
             hooks: hooks,
             logger: logger
         )

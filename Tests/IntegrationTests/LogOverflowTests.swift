@@ -27,6 +27,17 @@ struct LogOverflowTests {
                 _ = try? connection.request("GET", "/?drop=\(client)-\(index)", headers: [("User-Agent", "drop-test")])
             }
         }
+        // The same accounting in Prometheus: records written plus dropped = requests served.
+        let metricsPort = try #require(server.metricsPort)
+        var metricDropped = 0.0
+        try Poll.until("log record counters covering every request", timeout: .seconds(10)) {
+            let exposition = try MetricsScrape.fetch(port: metricsPort).exposition()
+            let labels = ["sink": "file", "stream": "access"]
+            metricDropped = exposition.sum(of: "swiftcorn_log_records_dropped_total", where: labels)
+            let total = exposition.sum(of: "swiftcorn_log_records_total", where: labels) + metricDropped
+            return total >= Double(clients * perClient) && total <= Double(clients * perClient + 20)
+        }
+        #expect(metricDropped > 0)
         server.signal(SIGTERM)
         #expect(try server.waitForExit() == 0)
         let written = try String(contentsOfFile: access, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"drop-test\"") }.count

@@ -47,8 +47,12 @@ struct MetricsAccountingTests {
             let lines = (try? String(contentsOf: accessLog, encoding: .utf8))?.split(separator: "\n") ?? []
             return lines.count == all
         }
+        try Poll.until("swiftcorn_log_records_total{sink=file,stream=access} = requests", timeout: .seconds(10)) {
+            let exposition = try MetricsScrape.fetch(port: metricsPort).exposition()
+            return Int(exposition.sum(of: "swiftcorn_log_records_total", where: ["sink": "file", "stream": "access"])) == all
+        }
         let lines = try statsd.waitForLines(timeout: .seconds(10)) { lines in
-            Self.statsdCount(lines, "corn.requests") >= all
+            Self.statsdCount(lines, "corn.requests") >= all && lines.contains("corn.workers:2|g|#env:test")
         }
         #expect(Self.statsdCount(lines, "corn.requests") == all)
         #expect(Self.statsdCount(lines, "corn.request.status.503") == 11)

@@ -5,4 +5,6 @@ import SwiftcornMetrics
 struct MasterObservation: Sendable {
     let aggregator: MetricsAggregator?
     let stats: MasterStats
+    /// The master's statsd client (the `workers` gauge, its `log.*` counts), when configured.
+    let statsd: StatsdClient?
 }

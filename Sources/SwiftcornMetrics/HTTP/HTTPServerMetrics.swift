@@ -59,9 +59,9 @@ package final class HTTPServerMetrics: Sendable {
         self.writer.requestFinished()
     }
 
-    /// A counter of the server's own without labels, such as the statsd send counters.
-    package func counter(_ metric: String) -> SeriesHandle {
-        self.writer.series(SeriesName(metric), kind: .counter)
+    /// A counter of the server's own, such as the statsd send counters.
+    package func counter(_ metric: String, labels: [(String, String)] = []) -> SeriesHandle {
+        self.writer.series(SeriesName(metric, labels: labels), kind: .counter)
     }
 
     private func active(_ method: String) -> SeriesHandle {
