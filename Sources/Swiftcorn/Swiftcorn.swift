@@ -86,6 +86,7 @@ public enum Swiftcorn {
                 processName: Self.programName(arguments),
                 version: Self.version,
                 hooks: hooks,
+                arguments: arguments,
                 logger: logger
             )
             let status = arbiter.run()

@@ -8,15 +8,11 @@ import Glibc
 #endif
 
 extension Arbiter {
-    /// The side port, started if configured.
-    struct StartedSidePort {
-        let server: SidePortServer?
-    }
-
-    /// Starts the side port when `metrics.bind` is set; `nil` (after logging why) when it cannot
-    /// start, which stops the master: a scraper would otherwise see a dead target and no reason.
-    func startSidePort(aggregator: MetricsAggregator?, stats: MasterStats, heartbeats: HeartbeatRegion) -> StartedSidePort? {
-        guard let bind = self.configuration.metrics.bind, let aggregator else { return StartedSidePort(server: nil) }
+    /// The side port when `metrics.bind` is set, listening; `nil` (after logging why) when it
+    /// cannot start, which stops the master: a scraper would otherwise see a dead target and no
+    /// reason. A master started by a binary upgrade retries instead: the old master holds the port.
+    func startSidePort(aggregator: MetricsAggregator?, stats: MasterStats, heartbeats: HeartbeatRegion, upgrading: Bool) -> SidePort?? {
+        guard let bind = self.configuration.metrics.bind, let aggregator else { return .some(nil) }
         var token: String?
         if let path = self.configuration.metrics.authTokenFile {
             guard let contents = Self.readToken(path) else {
@@ -37,10 +33,12 @@ extension Arbiter {
             timeout: self.configuration.timeout,
             version: self.version
         )
+        let sidePort = SidePort(address: bind, routes: routes)
         do {
-            let server = try SidePortServer(address: bind, routes: routes)
+            try sidePort.start()
             self.logger.info("metrics side port listening", metadata: ["address": "\(bind)", "path": "\(self.configuration.metrics.path)"])
-            return StartedSidePort(server: server)
+        } catch  where upgrading {
+            self.logger.info("metrics side port still held by the old master; retrying every second", metadata: ["address": "\(bind)"])
         } catch {
             self.logger.critical(
                 "cannot listen on the metrics side port",
@@ -48,6 +46,7 @@ extension Arbiter {
             )
             return nil
         }
+        return .some(sidePort)
     }
 
     /// The master's statsd client, when configured; a bad address is logged and statsd stays off.

@@ -3,6 +3,10 @@ import Logging
 extension Arbiter {
     /// The sockets systemd passed, or the `-b` addresses bound; `nil` (logged) when one cannot be.
     func listeningSockets() -> [ListeningSocket]? {
+        if let handedOver = ListeningSocket.handedOver(binds: self.configuration.binds) {
+            self.logger.info("binary upgrade: serving on the old master's sockets", metadata: ["count": "\(handedOver.count)"])
+            return handedOver
+        }
         if let activated = ListeningSocket.inherited() {
             self.logger.info(
                 "listening on sockets passed by systemd",

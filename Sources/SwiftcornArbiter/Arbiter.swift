@@ -20,6 +20,8 @@ public struct Arbiter {
     let processName: String
     let version: String
     let hooks: ServerHooks
+    /// The command line, for the new master of a binary upgrade.
+    let arguments: [String]
     let logger: Logger
 
     /// The signals the master handles.
@@ -34,9 +36,11 @@ public struct Arbiter {
         processName: String,
         version: String,
         hooks: ServerHooks = ServerHooks(),
+        arguments: [String] = CommandLine.arguments,
         logger: Logger
     ) {
         self.hooks = hooks
+        self.arguments = arguments
         self.configuration = configuration
         self.reloader = reloader
         self.executablePath = executablePath
@@ -52,24 +56,34 @@ public struct Arbiter {
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         self.hooks.onStarting?()
+        let predecessor = getenv(UpgradeEnvironment.oldMasterPID).flatMap { pid_t(String(cString: $0)) }
+        unsetenv(UpgradeEnvironment.oldMasterPID)
         guard let sockets = self.listeningSockets() else { return 1 }
+        // After a binary upgrade the new master owns the sockets, and their files.
+        var handedOver = false
         defer {
-            for socket in sockets { socket.closeAndUnlink() }
+            for socket in sockets {
+                if handedOver { socket.closeKeepingFile() } else { socket.closeAndUnlink() }
+            }
         }
         let pidFile = self.configuration.pidfile.map(PidFile.init(path:))
         if let pidFile, !pidFile.write() {
             self.logger.critical("cannot write the pidfile", metadata: ["file": "\(pidFile.path)", "errno": "\(errno)"])
             return 1
         }
-        defer { pidFile?.remove() }
+        defer {
+            pidFile?.remove()
+            if handedOver, let pidFile { PidFile(path: pidFile.path + ".oldbin").remove() }
+        }
         do {
             let signals = try SignalDescriptor(signals: Self.handledSignals)
             let control = try ControlPipe()
             let heartbeats = try HeartbeatRegion.create(slots: WorkerEnvironment.heartbeatSlots)
             let stats = MasterStats()
             let aggregator = try self.configuration.metrics.bind.map { _ in try MetricsAggregator(region: MetricsRegion.create()) }
-            guard let sidePort = self.startSidePort(aggregator: aggregator, stats: stats, heartbeats: heartbeats) else { return 1 }
-            defer { sidePort.server?.stop() }
+            guard let sidePort = self.startSidePort(aggregator: aggregator, stats: stats, heartbeats: heartbeats, upgrading: predecessor != nil)
+            else { return 1 }
+            defer { sidePort?.stop() }
             let spawner = WorkerSpawner(
                 executablePath: self.executablePath,
                 sockets: sockets,
@@ -89,9 +103,14 @@ public struct Arbiter {
                 control: control,
                 heartbeats: heartbeats,
                 observed: MasterObservation(aggregator: aggregator, stats: stats, statsd: self.startStatsd()),
-                hooks: self.hooks
+                hooks: self.hooks,
+                arguments: self.arguments,
+                predecessor: predecessor,
+                sidePort: sidePort
             )
-            return loop.run()
+            let status = loop.run()
+            handedOver = loop.successor != nil
+            return status
         } catch {
             self.logger.critical("cannot set up the master", metadata: ["error": "\(error)"])
             return 1

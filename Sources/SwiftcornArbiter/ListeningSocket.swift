@@ -136,6 +136,30 @@ public struct ListeningSocket: Sendable {
         return sockets
     }
 
+    /// The sockets an old master handed over in a binary upgrade, one per configured address;
+    /// `nil` when this master was not started by one.
+    public static func handedOver(binds: [BindAddress]) -> [ListeningSocket]? {
+        guard let countText = getenv(UpgradeEnvironment.listenFDs), let count = Int(String(cString: countText)), count > 0 else {
+            return nil
+        }
+        unsetenv(UpgradeEnvironment.listenFDs)
+        var sockets: [ListeningSocket] = []
+        for offset in 0..<count {
+            let fd = Int32(3 + offset)
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, Self.lowestDescriptor)
+            guard moved >= 0 else { continue }
+            Glibc.close(fd)
+            // Addresses from the configuration: this master now owns the sockets, files included.
+            sockets.append(ListeningSocket(fileDescriptor: moved, address: offset < binds.count ? binds[offset] : .unix(path: "")))
+        }
+        return sockets
+    }
+
+    /// Closes the socket, leaving a Unix socket's file to the master it was handed to.
+    public func closeKeepingFile() {
+        _ = Glibc.close(self.fileDescriptor)
+    }
+
     /// Closes the socket and removes a Unix socket's file.
     public func closeAndUnlink() {
         _ = Glibc.close(self.fileDescriptor)

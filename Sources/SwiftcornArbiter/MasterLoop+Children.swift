@@ -47,6 +47,7 @@ extension MasterLoop {
             var usage = rusage()
             let pid = wait4(-1, &status, WNOHANG, &usage)
             guard pid > 0 else { break }
+            if self.successorExited(pid: pid, status: ProcessExitStatus(waitStatus: status)) { continue }
             self.observed.aggregator?.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
         }

@@ -12,6 +12,10 @@ extension MasterLoop {
             self.logger.info("graceful stop requested", metadata: ["signal": "\(ProcessExitStatus.signalName(signal))"])
             self.notifier.send("STOPPING=1")
             self.pending += self.supervisor.stopRequested(graceful: true, now: now)
+        case SIGQUIT where self.successor != nil:
+            // After a binary upgrade QUIT hands over: the workers finish what they serve.
+            self.logger.info("stopping gracefully: a new master serves", metadata: ["signal": "SIGQUIT", "new_master_pid": "\(self.successor!)"])
+            self.pending += self.supervisor.stopRequested(graceful: true, now: now)
         case SIGQUIT:
             self.logger.info("fast stop requested", metadata: ["signal": "SIGQUIT"])
             self.notifier.send("STOPPING=1")
@@ -42,6 +46,8 @@ extension MasterLoop {
             // An outside tool (logrotate) moved the files: everyone writes to new ones.
             self.logger.info("reopening log files", metadata: ["signal": "SIGUSR1"])
             self.reopenLogs()
+        case SIGUSR2:
+            self.startUpgrade()
         case SIGCHLD:
             break
         default:
@@ -70,6 +76,7 @@ extension MasterLoop {
             self.readySent = true
             self.notifier.send("READY=1")
             self.hooks.whenReady?()
+            self.notifyOldMaster()
         } else if self.reloadingNotified && !self.supervisor.reloadInProgress && !self.reloadQueued {
             self.reloadingNotified = false
             self.notifier.send("READY=1")

@@ -28,6 +28,16 @@ struct MasterLoop: ~Copyable {
     let observed: MasterObservation
     /// The app's master hooks.
     let hooks: ServerHooks
+    /// The master's command line, for the new master of a binary upgrade.
+    let arguments: [String]
+    /// The new master a binary upgrade started, while it runs.
+    var successor: pid_t?
+    /// The old master, when this one was started by a binary upgrade.
+    let predecessor: pid_t?
+    /// The side port, if configured; retried while it does not listen yet (binary upgrade).
+    let sidePort: SidePort?
+    /// When the side port's bind is tried next.
+    var sidePortRetryAt = ContinuousClock.now
     /// Actions the supervisor returned that are still to be performed.
     var pending: [WorkerSupervisor.Action] = []
     /// Slots whose worker has reported ready at least once, for systemd's first READY=1.
@@ -47,8 +57,14 @@ struct MasterLoop: ~Copyable {
         control: consuming ControlPipe,
         heartbeats: HeartbeatRegion,
         observed: MasterObservation,
-        hooks: ServerHooks
+        hooks: ServerHooks,
+        arguments: [String],
+        predecessor: pid_t?,
+        sidePort: SidePort?
     ) {
+        self.sidePort = sidePort
+        self.arguments = arguments
+        self.predecessor = predecessor
         self.observed = observed
         self.hooks = hooks
         self.configuration = configuration
@@ -90,6 +106,7 @@ struct MasterLoop: ~Copyable {
             }
             self.notifySystemd(now: now)
             self.rotateLogs()
+            self.retrySidePort(now: now)
             self.observed.stats.update(desired: self.supervisor.desiredWorkers, serving: self.supervisor.heartbeatWatched)
             self.observed.statsd?.gauge(StatsdMetricNames.workers, Double(self.supervisor.runningWorkers.count))
         }

@@ -26,6 +26,7 @@ public enum ConfigurationLoader {
     /// location, and the test kit's own.
     static let reservedVariables: Set<String> = [
         "SWIFTCORN_CONFIG", "SWIFTCORN_LISTEN_FDS", "SWIFTCORN_WORKER_INDEX", "SWIFTCORN_WORKER_CONFIG", "SWIFTCORN_MASTER_PID",
+        "SWIFTCORN_UPGRADE_FDS", "SWIFTCORN_UPGRADE_FROM",
     ]
     static let reservedPrefixes = ["SWIFTCORN_TEST_"]
 

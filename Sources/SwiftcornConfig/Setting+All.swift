@@ -2,8 +2,6 @@ extension Setting {
     /// Every setting Swiftcorn knows, in the order `--help` and `--print-config` show them.
     static let all: [Setting] = server + limits + logging + metrics + statsd
 
-    private static let lifecycle = "the zero-downtime operations work (reload, recycling, heartbeat)"
-
     private static let server: [Setting] = [
         Setting(
             key: "bind",
@@ -49,7 +47,6 @@ extension Setting {
             "upgrade_auto_stop",
             ["--upgrade-auto-stop"],
             "on USR2, stop the old master once the new one is ready",
-            pending: lifecycle,
             \.upgradeAutoStop
         ),
         .choice("app", ["--app"], ["demo", "static"], "built-in app of the swiftcorn executable", \.app),

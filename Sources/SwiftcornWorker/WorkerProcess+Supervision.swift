@@ -52,6 +52,7 @@ extension WorkerProcess {
             let signal = signals.wait(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
             switch signal {
             case SIGQUIT:
+                hooks.workerExit?(workerIndex)
                 exit(0)
             case SIGABRT:
                 hooks.workerAbort?(workerIndex)

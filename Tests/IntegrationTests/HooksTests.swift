@@ -89,6 +89,9 @@ struct HooksTests {
             Self.lines(hookLog).contains { $0.hasPrefix("child_exit worker=2 pid=\(hung.pid) reason=timeout") }
         }
         let survivors = try server.waitForWorkers(2, excluding: [hung.pid])
+        try Poll.until("the replacement's post_worker_init", timeout: .seconds(10)) {
+            survivors.allSatisfy { pid in Self.lines(hookLog).contains { $0.hasPrefix("post_worker_init") && $0.hasSuffix("pid=\(pid)") } }
+        }
         server.signal(SIGTERM)
         #expect(try server.waitForExit() == 0)
         let final = Self.lines(hookLog)
