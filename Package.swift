@@ -69,6 +69,7 @@ let package = Package(
             name: "SwiftcornArbiter",
             dependencies: [
                 "SwiftcornSystem",
+                "SwiftcornTime",
                 "CSystemd",
                 "CZlib",
                 "SwiftcornConfig",

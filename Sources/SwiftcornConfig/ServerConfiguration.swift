@@ -83,6 +83,10 @@ public struct LoggingConfiguration: Sendable, Hashable, Codable {
     public var interval: String = "none"
     /// Rotated files kept.
     public var keep: Int = 7
+    /// The clock of time rotation boundaries and dated names: `utc` or `local`.
+    public var clock: String = "utc"
+    /// Rotated files are `numbered` (`access.log.1`, `.2`…) or `dated` (`access.log.2026-11-28`).
+    public var naming: String = "numbered"
     /// Whether rotated files are gzip-compressed.
     public var compress: Bool = false
     /// journald's `SYSLOG_IDENTIFIER`.

@@ -131,6 +131,14 @@ extension Setting {
             \.logging.interval
         ),
         .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", \.logging.keep),
+        .choice("log_clock", ["--log-clock"], ["utc", "local"], "clock of hourly/daily boundaries and dated names", \.logging.clock),
+        .choice(
+            "log_naming",
+            ["--log-naming"],
+            ["numbered", "dated"],
+            "rotated files as access.log.1, .2… or access.log.2026-11-28",
+            \.logging.naming
+        ),
         .boolean("log_compress", ["--log-compress"], "gzip rotated log files", \.logging.compress),
         .text("journal_identifier", ["--journal-identifier"], "NAME", "journald SYSLOG_IDENTIFIER", \.logging.journalIdentifier),
     ]
