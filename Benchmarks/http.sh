@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # HTTP throughput benchmark: swiftcorn against its peers (Hummingbird 2, gunicorn+uvicorn, nginx,
-# nginx with a JSON access log) and, for the logging modes, against a C loop feeding journald.
+# nginx with a JSON access log), against itself in other modes (metrics off, logging on) and, for
+# the logging modes, against a C loop feeding journald.
+# The `swiftcorn` row runs as shipped, metrics on (its Prometheus side port listens on
+# 127.0.0.1:0, a port the OS picks; nothing scrapes it here), with logging off like the peers.
 #
 # Each server is started on its own loopback port, warmed up, measured with
 # `wrk -t1 -c$CONNECTIONS -d$DURATION --latency`, and stopped before the next one starts.
@@ -22,7 +25,7 @@
 #                         journald-c-loop (added after swiftcorn by itself for the log-journald mode)
 #   SWIFTCORN_BIN=.build/release/swiftcorn
 #   SWIFTCORN_WORKERS=2   -w for swiftcorn; also the worker count of every peer
-#   SWIFTCORN_MODES=default   see "swiftcorn modes hook" below
+#   SWIFTCORN_MODES=default   see "swiftcorn modes hook" below; e.g. "default metrics-off"
 #   NGINX_JSON_BUFFER=    nginx-json's access_log buffer size (e.g. 64k, flushed every 1s);
 #                         empty (default): unbuffered, one write per request
 #   BENCH_VENV=/tmp/swiftcorn-bench-venv   Python venv for gunicorn/uvicorn
@@ -61,11 +64,16 @@ ROUND=1  # the round being measured (1 ... ROUNDS)
 # Targets: swiftcorn req/s divided by the peer's req/s must be at least this (every swiftcorn row).
 declare -A TARGET=([hummingbird]=1.2 [gunicorn]=1.8 [nginx]=0.6)
 declare -A PEER_LABEL=([hummingbird]="Hummingbird 2" [gunicorn]="gunicorn+uvicorn" [nginx]="nginx"
-    [swiftcorn]="swiftcorn (logging off)" [nginx-json]="nginx JSON access_log"
+    [swiftcorn]="swiftcorn (metrics on, logging off)" [nginx-json]="nginx JSON access_log"
     [journald-c-loop]="C sd_journal_send loop")
-# Logging targets (issue 5), "ROW PEER TARGET": ROW req/s / PEER req/s (or records/s) >= TARGET.
-# Reported when both rows are in the run.
-LOG_TARGETS=(
+# How a row is named on the left of a ratio (the row's label when not listed).
+declare -A ROW_LABEL=([swiftcorn]="swiftcorn (metrics on)")
+# Targets between rows other than the peers above, "ROW PEER TARGET": ROW req/s / PEER req/s (or
+# records/s) >= TARGET. Reported when both rows are in the run.
+ROW_TARGETS=(
+    # Metrics: recording every request into shared memory costs at most 5% (SWIFTCORN_MODES="default metrics-off").
+    "swiftcorn swiftcorn[metrics-off] 0.95"
+    # Logging (issue 5).
     "swiftcorn[log-json-file] swiftcorn 0.85"
     "swiftcorn[log-json-file] nginx-json 0.9"
     "swiftcorn[log-journald] journald-c-loop 0.8"
@@ -80,15 +88,33 @@ JOURNAL_LOOP_IDENTIFIER=swiftcorn-bench-c
 # one per line (and to swiftcorn_mode_stdout if the server's stdout must go elsewhere), then run
 #   SWIFTCORN_MODES="default log-json-file log-journald log-stdout-devnull" Benchmarks/http.sh
 # "$WORK" is the run's temp dir, for files a mode writes (it is removed at exit); ROUND is set.
+# Metrics are on by default in swiftcorn (side port 127.0.0.1:9464): every mode but metrics-off
+# keeps them on, on port 0 (the OS picks a free one, so no fixed port can be taken; nothing
+# scrapes), and so pays for recording every request into shared memory, as in production.
+METRICS_ON=127.0.0.1:0
 swiftcorn_mode_args() {
     case "$1" in
-        # The peers log nothing, so the default row logs nothing either ("logging off").
-        default) printf '%s\n' --access-logfile none ;;
-        log-json-file) printf '%s\n' --access-logfile "$WORK/access-r$ROUND.log" ;;
-        log-stdout) printf '%s\n' --access-logfile - ;;  # the server's stdout goes to its log file
-        log-journald) printf '%s\n' --access-logfile journald --journal-identifier "$JOURNAL_IDENTIFIER" ;;
-        log-stdout-devnull) printf '%s\n' --access-logfile - ;;  # stdout to /dev/null, see below
+        # The peers log nothing, so the default row logs nothing either: metrics on, logging off.
+        default) printf '%s\n' --access-logfile none --metrics-bind "$METRICS_ON" ;;
+        # The same without metrics: the workers record nothing, the master has no side port.
+        metrics-off) printf '%s\n' --access-logfile none --metrics-bind none ;;
+        log-json-file) printf '%s\n' --access-logfile "$WORK/access-r$ROUND.log" --metrics-bind "$METRICS_ON" ;;
+        # The server's stdout goes to its log file.
+        log-stdout) printf '%s\n' --access-logfile - --metrics-bind "$METRICS_ON" ;;
+        log-journald)
+            printf '%s\n' --access-logfile journald --journal-identifier "$JOURNAL_IDENTIFIER" \
+                --metrics-bind "$METRICS_ON" ;;
+        # stdout to /dev/null, see below.
+        log-stdout-devnull) printf '%s\n' --access-logfile - --metrics-bind "$METRICS_ON" ;;
         *) echo "unknown swiftcorn mode '$1' (add it to swiftcorn_mode_args in $0)" >&2; return 1 ;;
+    esac
+}
+# What MODE's row is, for the note column of the table.
+swiftcorn_mode_note() {
+    case "$1" in
+        default) echo "metrics on, logging off" ;;
+        metrics-off) echo "metrics off, logging off" ;;
+        *) echo "metrics on" ;;
     esac
 }
 # Where the server's stdout goes in MODE: empty for its log file ($WORK/LABEL-rROUND.log, which
@@ -374,6 +400,7 @@ run_swiftcorn() {
         label=swiftcorn
         [[ $mode == default ]] || label="swiftcorn[$mode]"
         add_row "$label"
+        NOTE[$label]=$(swiftcorn_mode_note "$mode")
         port=$(( $(port_of swiftcorn) + 10 * i )); i=$((i + 1))  # a fresh port per mode (no TIME_WAIT reuse)
         if [[ ! -x $SWIFTCORN_BIN ]]; then
             fail "$label" "no executable at $SWIFTCORN_BIN (build with: swift build -c release)"; continue
@@ -742,7 +769,7 @@ report_ratio() {
     local rounds_line
     rounds_line=$(join ' ' "${per_round[@]}")
     printf '  %-56s rounds %-20s median %6s  (medians %6s)  target >= %sx  %s\n' \
-        "$sc / ${PEER_LABEL[$peer]:-$peer}" "${rounds_line//null/-}" \
+        "${ROW_LABEL[$sc]:-$sc} / ${PEER_LABEL[$peer]:-$peer}" "${rounds_line//null/-}" \
         "$([[ $r == null ]] && echo n/a || echo "${r}x")" \
         "$([[ $of_medians == null ]] && echo n/a || echo "${of_medians}x")" "$target" "$verdict"
     ratios_json+="${ratios_json:+,}$(json_str "$key"):{\"ratio\":$r,\"ratio_rounds\":[$(join , "${per_round[@]}")]"
@@ -758,11 +785,11 @@ for sc in "${ROWS[@]}"; do
         report_ratio "$sc" "$peer" "${TARGET[$peer]}"
     done
 done
-log_ratios_start=${#ratios_json}
-for spec in "${LOG_TARGETS[@]}"; do
+row_ratios_start=${#ratios_json}
+for spec in "${ROW_TARGETS[@]}"; do
     read -r sc peer target <<<"$spec"
-    if ((${#ratios_json} == log_ratios_start)) && [[ -n ${IS_ROW[$sc]:-} && -n ${IS_ROW[$peer]:-} ]]; then
-        echo "logging (journald-c-loop: records/s):"
+    if ((${#ratios_json} == row_ratios_start)) && [[ -n ${IS_ROW[$sc]:-} && -n ${IS_ROW[$peer]:-} ]]; then
+        echo "between rows: swiftcorn modes, logging peers (journald-c-loop: records/s):"
     fi
     report_ratio "$sc" "$peer" "$target"
 done

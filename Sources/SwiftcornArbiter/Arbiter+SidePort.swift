@@ -36,7 +36,8 @@ extension Arbiter {
         let sidePort = SidePort(address: bind, routes: routes)
         do {
             try sidePort.start()
-            self.logger.info("metrics side port listening", metadata: ["address": "\(bind)", "path": "\(self.configuration.metrics.path)"])
+            let address = sidePort.server?.localAddress.map { "\($0)" } ?? "\(bind)"
+            self.logger.info("metrics side port listening", metadata: ["address": "\(address)", "path": "\(self.configuration.metrics.path)"])
         } catch  where upgrading {
             self.logger.info("metrics side port still held by the old master; retrying every second", metadata: ["address": "\(bind)"])
         } catch {

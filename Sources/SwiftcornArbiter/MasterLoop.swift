@@ -108,6 +108,7 @@ struct MasterLoop: ~Copyable {
             self.rotateLogs()
             self.retrySidePort(now: now)
             self.observed.stats.update(desired: self.supervisor.desiredWorkers, serving: self.supervisor.heartbeatWatched)
+            self.observed.stats.sample(workers: self.supervisor.runningWorkers.map(\.pid), now: now)
             self.observed.statsd?.gauge(StatsdMetricNames.workers, Double(self.supervisor.runningWorkers.count))
         }
     }

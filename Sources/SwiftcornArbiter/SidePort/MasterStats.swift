@@ -29,6 +29,14 @@ final class MasterStats: Sendable {
         var restarts: [WorkerExitReason: UInt64] = [:]
         var restartsByIndex: [Int: [WorkerExitReason: UInt64]] = [:]
         var rotations: [String: UInt64] = [:]
+        /// Resource use of the live workers, by pid, sampled by the master's loop every second.
+        var workerSamples: [Int32: ProcessSample] = [:]
+        /// The master's own resource use and descriptors, sampled with them.
+        var master = ProcessSample(cpuSeconds: 0, residentBytes: 0, virtualBytes: 0)
+        var openDescriptors = 0
+        var maxDescriptors = 0.0
+        /// When the samples were taken (monotonic), to sample once a second.
+        var sampledAt: ContinuousClock.Instant?
     }
 
     private let state: Mutex<Snapshot>
@@ -65,6 +73,26 @@ final class MasterStats: Sendable {
         self.state.withLock { state in
             state.desired = desired
             state.serving = serving
+        }
+    }
+
+    /// Reads `/proc` for the master and `workers` when the last sample is a second old. The
+    /// master's loop does it, so a scrape renders from memory alone.
+    func sample(workers: [Int32], now: ContinuousClock.Instant) {
+        if let last = self.state.withLock({ $0.sampledAt }), now - last < .seconds(1) { return }
+        var samples: [Int32: ProcessSample] = [:]
+        for pid in workers {
+            samples[pid] = ProcessSample.read(String(pid))
+        }
+        let master = ProcessSample.read("self")
+        let open = ProcessSample.openDescriptors()
+        let limit = ProcessSample.maxDescriptors()
+        self.state.withLock { state in
+            state.workerSamples = samples
+            if let master { state.master = master }
+            state.openDescriptors = open
+            state.maxDescriptors = limit
+            state.sampledAt = now
         }
     }
 

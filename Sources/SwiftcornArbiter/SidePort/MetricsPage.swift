@@ -16,7 +16,7 @@ struct MetricsPage {
         var resident: [Int: Double] = [:]
         var cpu = snapshot.retiredCPUSeconds
         for worker in live {
-            guard let sample = ProcessSample.read(String(worker.pid)) else { continue }
+            guard let sample = stats.workerSamples[worker.pid] else { continue }
             resident[worker.workerIndex, default: 0] += sample.residentBytes
             cpu[worker.workerIndex, default: 0] += sample.cpuSeconds
         }
@@ -80,13 +80,14 @@ struct MetricsPage {
                 samples: [.init([("version", version)], 1)]
             ),
         ]
-        families += Self.processFamilies(startedAt: stats.startedAt)
+        families += Self.processFamilies(stats)
         self.families = families.filter { !$0.samples.isEmpty }
     }
 
-    /// The standard `process_*` metrics of the master.
-    static func processFamilies(startedAt: Double) -> [MetricFamily] {
-        let sample = ProcessSample.read("self") ?? ProcessSample(cpuSeconds: 0, residentBytes: 0, virtualBytes: 0)
+    /// The standard `process_*` metrics of the master, as last sampled (at most a second old).
+    static func processFamilies(_ stats: MasterStats.Snapshot) -> [MetricFamily] {
+        let sample = stats.master
+        let startedAt = stats.startedAt
         return [
             MetricFamily(
                 "process_cpu_seconds_total",
@@ -106,13 +107,13 @@ struct MetricsPage {
                 "process_open_fds",
                 .gauge,
                 help: "Number of open file descriptors.",
-                samples: [.init([], Double(ProcessSample.openDescriptors()))]
+                samples: [.init([], Double(stats.openDescriptors))]
             ),
             MetricFamily(
                 "process_max_fds",
                 .gauge,
                 help: "Maximum number of open file descriptors.",
-                samples: [.init([], ProcessSample.maxDescriptors())]
+                samples: [.init([], stats.maxDescriptors)]
             ),
         ]
     }

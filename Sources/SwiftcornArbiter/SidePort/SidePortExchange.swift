@@ -14,6 +14,14 @@ struct SidePortResponse: Sendable {
     var contentType: String
     var body: [UInt8]
     var headers: [(String, String)] = []
+    /// The body is in the scrape scratch memory instead of ``body``.
+    var scratchBody: ScratchBody?
+
+    /// Which scratch array holds the body.
+    enum ScratchBody: Sendable {
+        case text
+        case gzip
+    }
 
     /// A short plain-text answer.
     static func text(_ status: Int, _ text: String, headers: [(String, String)] = []) -> SidePortResponse {

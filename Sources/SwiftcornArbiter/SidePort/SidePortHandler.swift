@@ -1,21 +1,24 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
-/// Serves one side port connection: collects a request, renders the answer on the thread pool,
-/// writes it back. Confined to its channel's event loop; the rendering is not.
+/// Serves one side port connection: collects a request, renders the answer, writes it back.
+/// Confined to its channel's event loop.
+///
+/// Rendering runs on the loop itself: it reads memory only (the shared region, the heartbeat
+/// region, the stats the master's loop samples from `/proc`), and every hop to another thread
+/// would be one more wait for a CPU on a machine busy with workers.
 final class SidePortHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: SidePortRoutes
-    private let pool: NIOThreadPool
+    private let scratch: ScrapeScratch
     private var request: SidePortRequest?
     private var keepAlive = true
 
-    init(routes: SidePortRoutes, pool: NIOThreadPool) {
+    init(routes: SidePortRoutes, scratch: ScrapeScratch) {
         self.routes = routes
-        self.pool = pool
+        self.scratch = scratch
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,28 +39,27 @@ final class SidePortHandler: ChannelInboundHandler {
         case .end:
             guard let request = self.request else { return }
             self.request = nil
-            let routes = self.routes
-            let keepAlive = self.keepAlive
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            self.pool.runIfActive(eventLoop: context.eventLoop) { routes.respond(to: request) }.whenComplete { result in
-                let context = loopBound.value
-                let response = (try? result.get()) ?? .text(500, "cannot render\n")
-                Self.write(response, head: request.method == "HEAD", keepAlive: keepAlive, context: context)
+            let response = self.routes.respond(to: request, scratch: self.scratch)
+            let body: ByteBuffer
+            switch response.scratchBody {
+            case .text: body = self.scratch.outBuffer(with: self.scratch.text)
+            case .gzip: body = self.scratch.outBuffer(with: self.scratch.gzip)
+            case nil: body = context.channel.allocator.buffer(bytes: response.body)
             }
+            Self.write(response, body: body, head: request.method == "HEAD", keepAlive: self.keepAlive, context: context)
         }
     }
 
-    private static func write(_ response: SidePortResponse, head: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+    private static func write(_ response: SidePortResponse, body: ByteBuffer, head: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
-        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if !head {
-            let buffer = context.channel.allocator.buffer(bytes: response.body)
-            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         }
         let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
         if !keepAlive {

@@ -17,8 +17,8 @@ struct SidePortRoutes: Sendable {
     let timeout: Duration
     let version: String
 
-    /// The answer to `request`.
-    func respond(to request: SidePortRequest) -> SidePortResponse {
+    /// The answer to `request`; a scrape is rendered into `scratch`.
+    func respond(to request: SidePortRequest, scratch: ScrapeScratch) -> SidePortResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .text(405, "only GET and HEAD\n", headers: [("Allow", "GET, HEAD")])
         }
@@ -33,13 +33,13 @@ struct SidePortRoutes: Sendable {
             if request.path == "/stats" {
                 return StatsPage(snapshot: self.aggregator.snapshot(), stats: self.stats.snapshot, heartbeats: self.heartbeats).response
             }
-            return self.metrics(request)
+            return self.metrics(request, scratch: scratch)
         default:
             return .text(404, "not found; try \(self.metricsPath), /stats or /healthz\n")
         }
     }
 
-    private func metrics(_ request: SidePortRequest) -> SidePortResponse {
+    private func metrics(_ request: SidePortRequest, scratch: ScrapeScratch) -> SidePortResponse {
         let format = ExpositionFormat(accept: request.accept)
         let page = MetricsPage(
             snapshot: self.aggregator.snapshot(),
@@ -47,11 +47,17 @@ struct SidePortRoutes: Sendable {
             heartbeats: self.heartbeats,
             version: self.version
         )
-        let body = ExpositionRenderer(format: format, masterStarted: page.stats.startedAt).render(page.snapshot, families: page.families)
-        if request.acceptEncoding?.contains("gzip") == true, let compressed = GzipCompression.compress(body) {
-            return SidePortResponse(status: 200, contentType: format.contentType, body: compressed, headers: [("Content-Encoding", "gzip")])
+        ExpositionRenderer(format: format, masterStarted: page.stats.startedAt).render(page.snapshot, families: page.families, into: &scratch.text)
+        if request.acceptEncoding?.contains("gzip") == true, GzipCompression.compress(scratch.text, into: &scratch.gzip) {
+            return SidePortResponse(
+                status: 200,
+                contentType: format.contentType,
+                body: [],
+                headers: [("Content-Encoding", "gzip")],
+                scratchBody: .gzip
+            )
         }
-        return SidePortResponse(status: 200, contentType: format.contentType, body: body)
+        return SidePortResponse(status: 200, contentType: format.contentType, body: [], scratchBody: .text)
     }
 
     /// Constant-time comparison of `Bearer <token>`.

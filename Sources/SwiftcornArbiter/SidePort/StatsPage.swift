@@ -45,7 +45,7 @@ struct StatsPage {
         json.field("requests", Int(sample?.requests ?? 0))
         json.field("in_flight", Int(sample?.inFlight ?? 0))
         json.field("heartbeat_age_ms", Int(self.heartbeats.age(index: worker.index) / 1_000_000))
-        let process = ProcessSample.read(String(worker.pid))
+        let process = self.stats.workerSamples[worker.pid]
         json.field("rss_bytes", Int(process?.residentBytes ?? 0))
         json.field("cpu_ms", Int((process?.cpuSeconds ?? 0) * 1000))
         var bytes = json.finish()

@@ -13,7 +13,16 @@ package struct ExpositionRenderer {
 
     /// The exposition of `snapshot` followed by `families`.
     package func render(_ snapshot: MetricsSnapshot, families: [MetricFamily]) -> [UInt8] {
-        var buffer = ExpositionBuffer(capacity: 4096 + snapshot.series.count * 160)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096 + snapshot.series.count * 160)
+        self.render(snapshot, families: families, into: &bytes)
+        return bytes
+    }
+
+    /// Writes the exposition into `bytes`, replacing what it held but keeping its memory.
+    package func render(_ snapshot: MetricsSnapshot, families: [MetricFamily], into bytes: inout [UInt8]) {
+        var buffer = ExpositionBuffer(reusing: bytes)
+        bytes = []
         for family in snapshot.families {
             guard let first = family.members.first else { continue }
             let kind = snapshot.series[first].kind
@@ -30,7 +39,7 @@ package struct ExpositionRenderer {
         if self.format == .openMetrics {
             buffer.append("# EOF\n")
         }
-        return buffer.bytes
+        bytes = buffer.bytes
     }
 
     private func appendHeader(_ metric: String, kind: SeriesKind, into buffer: inout ExpositionBuffer) {
@@ -49,62 +58,54 @@ package struct ExpositionRenderer {
         return String(metric.dropLast(6))
     }
 
+    private static let noSuffix: [UInt8] = []
+    private static let bucketSuffix = Array("_bucket".utf8)
+    private static let sumSuffix = Array("_sum".utf8)
+    private static let countSuffix = Array("_count".utf8)
+
     private func append(_ series: AggregateSeries, totals: [UInt64], into buffer: inout ExpositionBuffer) {
-        let metric = series.name.metric
-        let labels = series.name.labels
         let offset = series.offset
         switch series.kind {
-        case .counter:
-            buffer.appendSeries(metric, suffix: "", labels: labels)
-            buffer.append(totals[offset])
-            buffer.append(byte: UInt8(ascii: "\n"))
-            self.appendCreated(metric, counter: true, labels: labels, created: series.created, into: &buffer)
-        case .floatCounter:
-            buffer.appendSeries(metric, suffix: "", labels: labels)
-            buffer.append(Double(bitPattern: totals[offset]))
-            buffer.append(byte: UInt8(ascii: "\n"))
-            self.appendCreated(metric, counter: true, labels: labels, created: series.created, into: &buffer)
-        case .gauge:
-            buffer.appendSeries(metric, suffix: "", labels: labels)
-            buffer.append(Double(Int64(bitPattern: totals[offset])))
-            buffer.append(byte: UInt8(ascii: "\n"))
-        case .floatGauge:
-            buffer.appendSeries(metric, suffix: "", labels: labels)
-            buffer.append(Double(bitPattern: totals[offset]))
-            buffer.append(byte: UInt8(ascii: "\n"))
         case .durationHistogram, .sizeHistogram, .valueHistogram:
             self.appendHistogram(series, totals: totals, into: &buffer)
+            return
+        case .counter, .floatCounter, .gauge, .floatGauge:
+            buffer.appendSeries(series.metricBytes, suffix: Self.noSuffix, labels: series.labelBytes)
+        }
+        switch series.kind {
+        case .counter: buffer.append(totals[offset])
+        case .gauge: buffer.append(Double(Int64(bitPattern: totals[offset])))
+        default: buffer.append(Double(bitPattern: totals[offset]))
+        }
+        buffer.append(byte: UInt8(ascii: "\n"))
+        if series.kind.isCounter {
+            self.appendCreated(series.name.metric, counter: true, labels: series.name.labels, created: series.created, into: &buffer)
         }
     }
 
     private func appendHistogram(_ series: AggregateSeries, totals: [UInt64], into buffer: inout ExpositionBuffer) {
         guard let scheme = series.kind.buckets else { return }
-        let metric = series.name.metric
-        let labels = series.name.labels
         var cumulative: UInt64 = 0
-        for (bucket, bound) in scheme.labels.enumerated() {
+        for bucket in 0...scheme.bounds.count {
+            // The last is +Inf; the count is the buckets' sum, so a scrape racing an observation
+            // stays consistent.
             cumulative &+= totals[series.offset + bucket]
-            buffer.appendSeries(metric, suffix: "_bucket", labels: labels, extra: "le=\"\(bound)\"")
+            buffer.appendSeries(series.metricBytes, suffix: Self.bucketSuffix, labels: series.labelBytes, extra: scheme.leLabels[bucket])
             buffer.append(cumulative)
             buffer.append(byte: UInt8(ascii: "\n"))
         }
-        // The count is the buckets' sum: a scrape racing an observation stays consistent.
-        cumulative &+= totals[series.offset + scheme.bounds.count]
-        buffer.appendSeries(metric, suffix: "_bucket", labels: labels, extra: "le=\"+Inf\"")
-        buffer.append(cumulative)
-        buffer.append(byte: UInt8(ascii: "\n"))
         let sumWord = totals[series.offset + scheme.bounds.count + 1]
-        buffer.appendSeries(metric, suffix: "_sum", labels: labels)
+        buffer.appendSeries(series.metricBytes, suffix: Self.sumSuffix, labels: series.labelBytes)
         switch series.kind {
         case .valueHistogram: buffer.append(Double(bitPattern: sumWord))
         case .durationHistogram: buffer.append(Double(sumWord) * scheme.exportScale)
         default: buffer.append(sumWord)
         }
         buffer.append(byte: UInt8(ascii: "\n"))
-        buffer.appendSeries(metric, suffix: "_count", labels: labels)
+        buffer.appendSeries(series.metricBytes, suffix: Self.countSuffix, labels: series.labelBytes)
         buffer.append(cumulative)
         buffer.append(byte: UInt8(ascii: "\n"))
-        self.appendCreated(metric, counter: false, labels: labels, created: series.created, into: &buffer)
+        self.appendCreated(series.name.metric, counter: false, labels: series.name.labels, created: series.created, into: &buffer)
     }
 
     private func appendCreated(_ metric: String, counter: Bool, labels: String, created: Double, into buffer: inout ExpositionBuffer) {

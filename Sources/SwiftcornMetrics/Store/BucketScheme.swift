@@ -8,6 +8,8 @@ package struct BucketScheme: Sendable {
     package let labels: [String]
     /// Multiplier from the recorded unit to the exported one (nanoseconds → seconds).
     package let exportScale: Double
+    /// `le="…"` of each bucket, `+Inf` last, as the exposition writes them.
+    let leLabels: [[UInt8]]
 
     /// OpenTelemetry's HTTP server duration buckets, 5 ms … 10 s, recorded in nanoseconds.
     package static let duration = BucketScheme(
@@ -38,6 +40,7 @@ package struct BucketScheme: Sendable {
         self.bounds = bounds
         self.labels = labels
         self.exportScale = exportScale
+        self.leLabels = (labels + ["+Inf"]).map { Array("le=\"\($0)\"".utf8) }
     }
 
     /// The bucket of an integer observation: the first bound it does not exceed, else `+Inf`.

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Zero-downtime operations under load: throughput and failures while the master reloads (HUP
+# every RELOAD_EVERY seconds) and recycles workers (--max-requests), against the same server
+# left alone, measured in the same run.
+#
+# Each round measures two rows, one after the other, with `wrk -t1 -c$CONNECTIONS -d$DURATION`:
+#   steady   -w $WORKERS, no events
+#   churn    -w $WORKERS --max-requests $MAX_REQUESTS --max-requests-jitter $JITTER, and HUP
+#            every RELOAD_EVERY seconds during the run
+# The verdict is the median over rounds of churn/steady requests per second (target >= 0.9)
+# and the failures of every churn run: socket errors plus non-2xx responses (target 0).
+#
+# Environment (all optional): ROUNDS=3 DURATION=30s CONNECTIONS=64 WORKERS=2 RELOAD_EVERY=5
+#   MAX_REQUESTS=1000 JITTER=100 BIN=.build/release/swiftcorn BASE_PORT=18380
+# Only 127.0.0.1 is contacted. Writes Benchmarks/results/lifecycle-<date>.json.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+WORKERS=${WORKERS:-2}
+RELOAD_EVERY=${RELOAD_EVERY:-5}
+MAX_REQUESTS=${MAX_REQUESTS:-1000}
+JITTER=${JITTER:-100}
+BIN=${BIN:-.build/release/swiftcorn}
+BASE_PORT=${BASE_PORT:-18380}
+RESULTS_DIR=Benchmarks/results
+SECONDS_TOTAL=${DURATION%s}
+
+[[ -x $BIN ]] || { echo "no $BIN: run 'swift build -c release' first" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/swiftcorn-lifecycle.XXXXXX)
+SERVER_PID=""
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local deadline=$((SECONDS + 15))
+    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+cleanup() {
+    stop_server
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+# start_server PORT EXTRA_ARGS...: starts the master in its own session, waits for "Hello".
+start_server() {
+    local port=$1
+    shift
+    setsid "$BIN" -w "$WORKERS" -b "127.0.0.1:$port" --access-logfile none --metrics-bind none "$@" \
+        >"$WORK/server-$port.log" 2>&1 &
+    SERVER_PID=$!
+    local deadline=$((SECONDS + 30))
+    until [[ $(curl -s "http://127.0.0.1:$port/" 2>/dev/null) == Hello ]]; do
+        ((SECONDS < deadline)) || { echo "server on $port did not answer" >&2; cat "$WORK/server-$port.log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
+# measure PORT: prints "requests_per_second failures" of one wrk run.
+measure() {
+    local out
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$1/")
+    local rps errors non2xx
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    errors=$(grep -oE '(connect|read|write|timeout) [0-9]+' <<<"$out" | awk '{s += $2} END {print s + 0}')
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    echo "$rps $((errors + ${non2xx:-0}))"
+}
+
+declare -a STEADY CHURN FAILURES RATIOS
+for ((round = 1; round <= ROUNDS; round++)); do
+    port=$((BASE_PORT + round * 2))
+    start_server "$port"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
+    read -r steady _ < <(measure "$port")
+    stop_server
+
+    port=$((port + 1))
+    start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
+    master=$SERVER_PID
+    (
+        for ((t = RELOAD_EVERY; t < SECONDS_TOTAL; t += RELOAD_EVERY)); do
+            sleep "$RELOAD_EVERY"
+            kill -HUP "$master" 2>/dev/null || exit 0
+        done
+    ) &
+    reloader=$!
+    read -r churn failures < <(measure "$port")
+    wait "$reloader" 2>/dev/null || true
+    reloads=$(grep -c '"reloading: rolling the workers' "$WORK/server-$port.log" || true)
+    recycled=$(grep -c 'served its max_requests' "$WORK/server-$port.log" || true)
+    stop_server
+
+    ratio=$(awk -v c="$churn" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    STEADY+=("$steady")
+    CHURN+=("$churn")
+    FAILURES+=("$failures")
+    RATIOS+=("$ratio")
+    printf 'round %d: steady %s req/s, churn %s req/s (%s reloads, %s recycles), ratio %s, failures %s\n' \
+        "$round" "$steady" "$churn" "$reloads" "$recycled" "$ratio" "$failures"
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+ratio=$(median "${RATIOS[@]}")
+total_failures=$(printf '%s\n' "${FAILURES[@]}" | awk '{s += $1} END {print s + 0}')
+ratio_verdict=$(awk -v r="$ratio" 'BEGIN {print (r >= 0.9) ? "met" : "MISSED"}')
+failure_verdict=$([[ $total_failures == 0 ]] && echo met || echo MISSED)
+echo
+echo "churn/steady median ratio: $ratio (target >= 0.9: $ratio_verdict)"
+echo "failed requests under churn: $total_failures (target 0: $failure_verdict)"
+
+mkdir -p "$RESULTS_DIR"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"churn":[%s],"ratios":[%s],"failures":[%s],"median_ratio":%s,"ratio_verdict":"%s","failure_verdict":"%s"}\n' \
+    "$stamp" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$WORKERS" "$RELOAD_EVERY" "$MAX_REQUESTS" \
+    "$(IFS=,; echo "${STEADY[*]}")" "$(IFS=,; echo "${CHURN[*]}")" "$(IFS=,; echo "${RATIOS[*]}")" \
+    "$(IFS=,; echo "${FAILURES[*]}")" "$ratio" "$ratio_verdict" "$failure_verdict" >"$RESULTS_DIR/lifecycle-$stamp.json"
