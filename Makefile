@@ -1,7 +1,7 @@
 # Swiftcorn: `make run` starts the demo server, `make test` runs every test.
 # Both install what a fresh Debian 12 machine with Swift 6.3 lacks.
 
-SYSTEM_PACKAGES := libsystemd-dev zlib1g-dev systemd curl wrk procps gzip prometheus python3-pip
+SYSTEM_PACKAGES := libsystemd-dev zlib1g-dev systemd curl wrk procps gzip prometheus python3-pip logrotate
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
@@ -13,6 +13,7 @@ run: build-release
 test: deps journald
 	swift build $(SWIFT_BUILD_FLAGS)
 	swift test --no-parallel $(SWIFT_BUILD_FLAGS)
+	Tests/ops/run.sh
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)

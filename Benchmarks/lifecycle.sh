@@ -69,7 +69,7 @@ measure() {
     out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$1/")
     local rps errors non2xx
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    errors=$(grep -oE '(connect|read|write|timeout) [0-9]+' <<<"$out" | awk '{s += $2} END {print s + 0}')
+    errors=$( (grep -oE '(connect|read|write|timeout) [0-9]+' <<<"$out" || true) | awk '{s += $2} END {print s + 0}')
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
     echo "$rps $((errors + ${non2xx:-0}))"
 }
