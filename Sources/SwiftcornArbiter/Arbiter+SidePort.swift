@@ -30,7 +30,6 @@ extension Arbiter {
             aggregator: aggregator,
             stats: stats,
             heartbeats: heartbeats,
-            timeout: self.configuration.timeout,
             version: self.version
         )
         let sidePort = SidePort(address: bind, routes: routes)

@@ -14,7 +14,8 @@ import Glibc
 /// is compressed only once no worker holds it open any more (read from `/proc/PID/fd`), so
 /// compression never races a late write.
 struct LogRotator {
-    private let paths: [String]
+    /// The files rotated.
+    let paths: [String]
     private let maxSize: Int
     private let interval: String
     private let keep: Int

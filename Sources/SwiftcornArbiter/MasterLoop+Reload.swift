@@ -38,6 +38,9 @@ extension MasterLoop {
             level: Logger.Level(rawValue: self.configuration.logLevel.rawValue) ?? .info
         )
         self.rotator = LogRotator(logging: self.configuration.logging)
+        if self.rotator.isActive {
+            self.observed.stats.watchRotations(of: self.rotator.paths)
+        }
         self.logger.info(
             "reloading: rolling the workers onto the new configuration",
             metadata: ["workers": "\(self.configuration.workers)"]

@@ -76,6 +76,9 @@ struct MasterLoop: ~Copyable {
         self.heartbeats = heartbeats
         self.supervisor = WorkerSupervisor(workers: configuration.workers, gracefulTimeout: configuration.gracefulTimeout)
         self.rotator = LogRotator(logging: configuration.logging)
+        if self.rotator.isActive {
+            observed.stats.watchRotations(of: self.rotator.paths)
+        }
     }
 
     /// Runs until the master stops; returns its exit status.
@@ -107,7 +110,11 @@ struct MasterLoop: ~Copyable {
             self.notifySystemd(now: now)
             self.rotateLogs()
             self.retrySidePort(now: now)
-            self.observed.stats.update(desired: self.supervisor.desiredWorkers, serving: self.supervisor.heartbeatWatched)
+            self.observed.stats.update(
+                desired: self.supervisor.desiredWorkers,
+                serving: self.supervisor.heartbeatWatched,
+                timeout: self.configuration.timeout
+            )
             self.observed.stats.sample(workers: self.supervisor.runningWorkers.map(\.pid), now: now)
             self.observed.statsd?.gauge(StatsdMetricNames.workers, Double(self.supervisor.runningWorkers.count))
         }

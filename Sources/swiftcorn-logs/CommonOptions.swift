@@ -48,12 +48,12 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Journal _SYSTEMD_UNIT to read (repeatable).")
     var unit: [String] = []
 
-    /// Start of the time range.
-    @Option(help: "Only records at or after this time: RFC 3339 or relative like -1h.")
+    /// Start of the time range; `-1h` is a value here, not an option (journalctl's habit).
+    @Option(parsing: .unconditional, help: "Only records at or after this time: RFC 3339 or relative like -1h.")
     var since: String?
 
     /// End of the time range.
-    @Option(help: "Only records at or before this time: RFC 3339 or relative like -10m.")
+    @Option(parsing: .unconditional, help: "Only records at or before this time: RFC 3339 or relative like -10m.")
     var until: String?
 
     /// Keep reading the journal.

@@ -60,9 +60,12 @@ struct MetricsAccountingTests {
         #expect(lines.contains { $0.hasPrefix("corn.request.duration:") && $0.hasSuffix("|ms|#env:test") })
     }
 
-    @Test("an app counter incremented in two workers shows the sum")
+    @Test("an app counter incremented in two workers shows the sum, and reaches statsd with include_app_metrics")
     func appCounterSums() throws {
-        let server = try TestServer.start(["-w", "2"])
+        let statsd = try UDPListener()
+        let server = try TestServer.start([
+            "-w", "2", "--statsd-host", "127.0.0.1:\(statsd.port)", "--statsd-prefix", "app", "--statsd-include-app-metrics",
+        ])
         defer { server.stop() }
         let connections = try server.connectionPerWorker(2)
         for (offset, connection) in connections.values.enumerated() {
@@ -74,6 +77,8 @@ struct MetricsAccountingTests {
         try Poll.until("demo_counted_total = 10", timeout: .seconds(10)) {
             try MetricsScrape.fetch(port: port).exposition().sum(of: "demo_counted_total") == 10
         }
+        let lines = try statsd.waitForLines(timeout: .seconds(10)) { Self.statsdCount($0, "app.demo_counted") >= 10 }
+        #expect(Self.statsdCount(lines, "app.demo_counted") == 10)
     }
 
     /// The sum of statsd counter lines `name:N|c…`.

@@ -82,6 +82,22 @@ struct MetricsExpositionTests {
         #expect(workers.allSatisfy { ($0["rss_bytes"] as? Int ?? 0) > 0 && $0["heartbeat_age_ms"] != nil })
     }
 
+    @Test("the timeout, per-worker in-flight requests and a zero rotation count before the first rotation are exported")
+    func operatorSeries() throws {
+        let accessLog = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-rot0-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: accessLog) }
+        let server = try TestServer.start(["-w", "2", "--timeout", "7s", "--access-logfile", accessLog.path, "--log-max-size", "1MiB"])
+        defer { server.stop() }
+        let port = try #require(server.metricsPort)
+        try Poll.until("both workers in the exposition", timeout: .seconds(10)) {
+            try MetricsScrape.fetch(port: port).exposition().samples(named: "swiftcorn_worker_in_flight_requests").count == 2
+        }
+        let exposition = try MetricsScrape.fetch(port: port).exposition()
+        #expect(try exposition.value(of: "swiftcorn_worker_timeout_seconds") == 7)
+        #expect(try exposition.value(of: "swiftcorn_log_rotations_total", labels: ["file": accessLog.path]) == 0)
+        #expect(exposition.sum(of: "swiftcorn_worker_in_flight_requests") == 0)
+    }
+
     @Test("a side port that cannot bind stops the master with a reason")
     func sidePortBindFailure() throws {
         let blocker = try TestServer.start(["-w", "1"])

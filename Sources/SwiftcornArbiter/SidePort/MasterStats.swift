@@ -24,6 +24,8 @@ final class MasterStats: Sendable {
         /// Workers in slots that the master keeps filled (leaving ones excluded).
         var serving: [(index: Int, pid: Int32)] = []
         var desired = 0
+        /// The configured `timeout`, as of the last reload.
+        var timeout: Duration = .seconds(30)
         var generation = 0
         var reloads: UInt64 = 0
         var restarts: [WorkerExitReason: UInt64] = [:]
@@ -68,11 +70,12 @@ final class MasterStats: Sendable {
         }
     }
 
-    /// The slots the master keeps filled, and their workers.
-    func update(desired: Int, serving: [(index: Int, pid: Int32)]) {
+    /// The slots the master keeps filled, their workers, and the heartbeat timeout.
+    func update(desired: Int, serving: [(index: Int, pid: Int32)], timeout: Duration) {
         self.state.withLock { state in
             state.desired = desired
             state.serving = serving
+            state.timeout = timeout
         }
     }
 
@@ -101,6 +104,14 @@ final class MasterStats: Sendable {
         self.state.withLock { state in
             state.reloads += 1
             state.generation += 1
+        }
+    }
+
+    /// The files the rotator watches: their rotation counters start at zero, so a dashboard
+    /// shows 0 rather than nothing before the first rotation.
+    func watchRotations(of files: [String]) {
+        self.state.withLock { state in
+            for file in files where state.rotations[file] == nil { state.rotations[file] = 0 }
         }
     }
 

@@ -60,6 +60,19 @@ struct MetricsPage {
                 help: "Time since the worker's event loops last stamped their heartbeat; the master aborts it past `timeout`.",
                 samples: stats.serving.map { .init(workerLabel($0.index), Double(heartbeats.age(index: $0.index)) / 1e9) }
             ),
+            MetricFamily(
+                "swiftcorn_worker_in_flight_requests",
+                .gauge,
+                help: "Requests each live worker is serving, by worker index.",
+                samples: Dictionary(live.map { ($0.workerIndex, Double($0.inFlight)) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
+                    .map { .init(workerLabel($0.key), $0.value) }
+            ),
+            MetricFamily(
+                "swiftcorn_worker_timeout_seconds",
+                .gauge,
+                help: "The configured `timeout`: a worker whose heartbeat is older is aborted.",
+                samples: [.init([], Double(stats.timeout.components.seconds) + Double(stats.timeout.components.attoseconds) / 1e18)]
+            ),
             MetricFamily("swiftcorn_reloads_total", .counter, help: "Configuration reloads applied.", samples: [.init([], Double(stats.reloads))]),
             MetricFamily(
                 "swiftcorn_log_rotations_total",

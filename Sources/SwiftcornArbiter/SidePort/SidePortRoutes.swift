@@ -13,8 +13,6 @@ struct SidePortRoutes: Sendable {
     let aggregator: MetricsAggregator
     let stats: MasterStats
     let heartbeats: HeartbeatRegion
-    /// `timeout`: how stale a heartbeat may get before the master aborts the worker.
-    let timeout: Duration
     let version: String
 
     /// The answer to `request`; a scrape is rendered into `scratch`.
@@ -25,7 +23,8 @@ struct SidePortRoutes: Sendable {
         switch request.path {
         case "/healthz":
             // Open to load balancers and orchestrators, like nginx's stub status is usually.
-            return HealthCheck(stats: self.stats.snapshot, heartbeats: self.heartbeats, timeout: self.timeout).response
+            let stats = self.stats.snapshot
+            return HealthCheck(stats: stats, heartbeats: self.heartbeats, timeout: stats.timeout).response
         case self.metricsPath, "/stats":
             if let authToken, !Self.authorized(request.authorization, token: authToken) {
                 return .text(401, "a bearer token is required\n", headers: [("WWW-Authenticate", "Bearer realm=\"swiftcorn\"")])
