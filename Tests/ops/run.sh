@@ -21,7 +21,7 @@ HELPER="Tests/ops/dashboard.py"
 # "Queries that are empty in a healthy system"). "Panel title/refId".
 ALLOWED_EMPTY=(
     "5xx ratio by route/A"          # no 5xx response in the rate window: no series to divide
-    "Log file rotations/A"          # no file sink rotated yet (journald/stdout, or logrotate does it)
+    "Log file rotations/A"          # no file sink rotates (journald/stdout, or logrotate does it)
     "statsd packets and errors/A"   # statsd not configured (--statsd-host)
     "statsd packets and errors/B"   # statsd not configured (--statsd-host)
 )
@@ -293,6 +293,31 @@ if start_swiftcorn "$live" "$PORT" "$MPORT" --enable-fault-endpoints --timeout 3
     pass "swiftcorn -w 2 started (app 127.0.0.1:$PORT, side port 127.0.0.1:$MPORT)"
 else
     fail "swiftcorn did not start:"; head -5 "$live/stderr.log" | sed 's/^/     /'; exit 1
+fi
+# Before any traffic: the timeout gauge says --timeout 30s, every worker has an in-flight gauge,
+# and both rotating files have a rotation counter at 0 (the rotation panel is not empty).
+new_series_exported() {
+    start_metrics="$(curl -sf "http://127.0.0.1:$MPORT/metrics")" || return 1
+    [ "$(grep -cE '^swiftcorn_worker_in_flight_requests\{worker="[12]"\} [0-9]' <<<"$start_metrics")" = 2 ] \
+        && grep -q '^swiftcorn_log_rotations_total{file=".*/error.log"}' <<<"$start_metrics"
+}
+start_metrics=""
+wait_until 10 "both workers' in-flight gauges and the rotation counters" new_series_exported || true
+if grep -qx 'swiftcorn_worker_timeout_seconds 30' <<<"$start_metrics"; then
+    pass "swiftcorn_worker_timeout_seconds is 30 for --timeout 30s"
+else
+    fail "swiftcorn_worker_timeout_seconds is not 30: $(grep '^swiftcorn_worker_timeout_seconds' <<<"$start_metrics" || echo missing)"
+fi
+if [ "$(grep -cE '^swiftcorn_worker_in_flight_requests\{worker="[12]"\} [0-9]' <<<"$start_metrics")" = 2 ]; then
+    pass "swiftcorn_worker_in_flight_requests has a series for each of the 2 workers"
+else
+    fail "swiftcorn_worker_in_flight_requests per worker: $(grep '^swiftcorn_worker_in_flight_requests' <<<"$start_metrics" | tr '\n' ' ')"
+fi
+if grep -qxF "swiftcorn_log_rotations_total{file=\"$live/access.log\"} 0" <<<"$start_metrics" \
+    && grep -qxF "swiftcorn_log_rotations_total{file=\"$live/error.log\"} 0" <<<"$start_metrics"; then
+    pass "swiftcorn_log_rotations_total is exported at 0 for both rotating log files before any rotation"
+else
+    fail "no zero swiftcorn_log_rotations_total for the rotating files: $(grep '^swiftcorn_log_rotations_total' <<<"$start_metrics" | tr '\n' ' ')"
 fi
 # Prometheus runs with the shipped Config/prometheus/prometheus.yml, rendered: 1 s scrapes, the
 # side port as target, the shipped alert rules.
