@@ -15,14 +15,21 @@ extension MasterLoop {
             switch action {
             case .spawn(let index):
                 let now = ContinuousClock.now
+                guard let heartbeatSlot = self.heartbeatSlots.take() else {
+                    self.logger.error("cannot start worker: every heartbeat slot is taken", metadata: ["worker_index": "\(index)"])
+                    self.pending += self.supervisor.spawnFailed(index: index, now: now)
+                    continue
+                }
                 let metricsSlot = self.observed.aggregator?.lend(workerIndex: index)
                 do {
-                    let pid = try self.spawner.spawn(index: index, metricsSlot: metricsSlot)
+                    let pid = try self.spawner.spawn(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
+                    self.heartbeatSlots.assign(heartbeatSlot, to: pid)
                     if let metricsSlot { self.observed.aggregator?.attach(slot: metricsSlot, pid: pid) }
-                    self.observed.stats.workerStarted(index: index, pid: pid)
+                    self.observed.stats.workerStarted(index: index, pid: pid, heartbeatSlot: heartbeatSlot)
                     self.logger.info("worker started", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                     self.pending += self.supervisor.workerSpawned(index: index, pid: pid, now: now)
                 } catch {
+                    self.heartbeatSlots.giveBack(heartbeatSlot)
                     if let metricsSlot { self.observed.aggregator?.reclaim(slot: metricsSlot) }
                     self.logger.error("cannot start worker", metadata: ["worker_index": "\(index)", "error": "\(error)"])
                     self.pending += self.supervisor.spawnFailed(index: index, now: now)
@@ -49,6 +56,7 @@ extension MasterLoop {
             guard pid > 0 else { break }
             if self.successorExited(pid: pid, status: ProcessExitStatus(waitStatus: status)) { continue }
             self.observed.aggregator?.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
+            self.heartbeatSlots.release(pid: pid)
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
         }
     }

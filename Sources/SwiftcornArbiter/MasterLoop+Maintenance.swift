@@ -14,7 +14,8 @@ extension MasterLoop {
         let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
         guard limit > 0 else { return }
         for (index, pid) in self.supervisor.heartbeatWatched {
-            let age = self.heartbeats.age(index: index)
+            guard let slot = self.heartbeatSlots.slot(of: pid) else { continue }
+            let age = self.heartbeats.age(index: slot)
             guard age > limit else { continue }
             self.logger.critical(
                 "worker timeout",

@@ -21,6 +21,8 @@ struct MasterLoop: ~Copyable {
     let signals: SignalDescriptor
     var control: ControlPipe
     let heartbeats: HeartbeatRegion
+    /// The heartbeat slot of each worker process.
+    var heartbeatSlots = HeartbeatSlots(count: WorkerEnvironment.heartbeatSlots)
     var supervisor: WorkerSupervisor
     var rotator: LogRotator
     var notifier = SystemdNotifier()

@@ -44,8 +44,9 @@ struct WorkerSpawner {
         )
     }
 
-    /// Spawns the worker for slot `index`, recording into metrics slot `metricsSlot`; returns its pid.
-    func spawn(index: Int, metricsSlot: Int?) throws(SystemCallError) -> pid_t {
+    /// Spawns the worker for slot `index`, stamping heartbeat slot `heartbeatSlot` and recording
+    /// into metrics slot `metricsSlot`; returns its pid.
+    func spawn(index: Int, heartbeatSlot: Int, metricsSlot: Int?) throws(SystemCallError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -59,7 +60,7 @@ struct WorkerSpawner {
         }
         cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(6 + self.sockets.count))
         // The heartbeat counts from the spawn: a worker that hangs while booting is caught too.
-        self.heartbeats.reset(index: index, loops: self.threads)
+        self.heartbeats.reset(index: heartbeatSlot, loops: self.threads)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -73,7 +74,7 @@ struct WorkerSpawner {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let arguments = ["\(self.processName): worker \(index)"]
-        let environment = self.environment(index: index, metricsSlot: metricsSlot)
+        let environment = self.environment(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
         var pid: pid_t = 0
         let result = CStringArray.with(arguments) { argv in
             CStringArray.with(environment) { envp in
@@ -86,12 +87,12 @@ struct WorkerSpawner {
 
     /// The master's environment without anything addressed to the master alone, plus the worker's.
     /// (Configuration variables may stay: a worker reads its configuration from the master only.)
-    private func environment(index: Int, metricsSlot: Int?) -> [String] {
+    private func environment(index: Int, heartbeatSlot: Int, metricsSlot: Int?) -> [String] {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
             "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
             "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=", "\(WorkerEnvironment.heartbeatFD)=",
-            "\(WorkerEnvironment.metricsFD)=", "\(WorkerEnvironment.metricsSlot)=",
+            "\(WorkerEnvironment.metricsFD)=", "\(WorkerEnvironment.metricsSlot)=", "\(WorkerEnvironment.heartbeatSlot)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()
@@ -108,6 +109,7 @@ struct WorkerSpawner {
         environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
         environment.append("\(WorkerEnvironment.controlFD)=\(3 + self.sockets.count)")
         environment.append("\(WorkerEnvironment.heartbeatFD)=\(4 + self.sockets.count)")
+        environment.append("\(WorkerEnvironment.heartbeatSlot)=\(heartbeatSlot)")
         if self.metrics != nil, let metricsSlot {
             environment.append("\(WorkerEnvironment.metricsFD)=\(5 + self.sockets.count)")
             environment.append("\(WorkerEnvironment.metricsSlot)=\(metricsSlot)")

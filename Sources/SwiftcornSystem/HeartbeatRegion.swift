@@ -4,8 +4,9 @@ import CSwiftcornSystem
 import Glibc
 #endif
 
-/// Shared memory the master creates and every worker maps: one slot per worker index, where
-/// each event loop of the worker stamps the monotonic time from the loop itself.
+/// Shared memory the master creates and every worker maps: one slot per worker process (the
+/// master lends them), where each event loop of the worker stamps the monotonic time from the
+/// loop itself.
 ///
 /// A blocked loop stops stamping, so the slot's oldest stamp is the worker's heartbeat. The
 /// master only reads; each slot is written by its worker (and by the master when it spawns one).

@@ -14,11 +14,13 @@ public enum WorkerEnvironment {
     public static let controlFD = "SWIFTCORN_CONTROL_FD"
     /// The descriptor of the shared heartbeat region.
     public static let heartbeatFD = "SWIFTCORN_HEARTBEAT_FD"
+    /// The heartbeat slot this worker process stamps.
+    public static let heartbeatSlot = "SWIFTCORN_HEARTBEAT_SLOT"
     /// The descriptor of the shared metrics region.
     public static let metricsFD = "SWIFTCORN_METRICS_FD"
     /// The number of the metrics slot lent to this worker process.
     public static let metricsSlot = "SWIFTCORN_METRICS_SLOT"
-    /// Slots in the heartbeat region: the most workers a master can have.
+    /// Slots in the heartbeat region: the most worker processes a master can have at once.
     public static let heartbeatSlots = 1024
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.
     public static let bootFailureExitCode: Int32 = 3

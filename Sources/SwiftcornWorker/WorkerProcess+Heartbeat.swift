@@ -24,10 +24,12 @@ extension WorkerProcess {
             logger.error("cannot map the heartbeat region; the master will time this worker out", metadata: ["error": "\(error)"])
             return
         }
+        // The master lends each worker process its own slot (the index is the fallback).
+        let slot = getenv(WorkerEnvironment.heartbeatSlot).flatMap { Int(String(cString: $0)) } ?? index
         let period = TimeAmount(min(configuration.timeout / 4, .milliseconds(250)))
         for (offset, loop) in group.makeIterator().enumerated() {
             loop.scheduleRepeatedTask(initialDelay: .zero, delay: period) { _ in
-                region.stamp(index: index, loop: offset)
+                region.stamp(index: slot, loop: offset)
             }
         }
     }

@@ -32,4 +32,43 @@ struct HeartbeatTests {
             #expect(try server.get("/").status == 200)
         }
     }
+
+    @Test("a replacement and the worker it replaces stamp different heartbeat slots")
+    func handOverUsesSeparateSlots() throws {
+        let server = try TestServer.start(["-w", "2", "--max-requests", "40", "--access-logfile", "none"])
+        defer { server.stop() }
+        let load = try LoadRun(port: server.port, connections: 4, duration: .seconds(4))
+        var sharedIndexSeen = false
+        var slotsSeen = 0
+        var clashes: [String] = []
+        let deadline = ContinuousClock.now + .seconds(4)
+        while ContinuousClock.now < deadline {
+            var slots: [String: Int32] = [:]
+            var indices: [String: Int] = [:]
+            for pid in server.workerPIDs {
+                let environment = Self.environment(of: pid)
+                guard let slot = environment["SWIFTCORN_HEARTBEAT_SLOT"], let index = environment["SWIFTCORN_WORKER_INDEX"] else { continue }
+                slotsSeen += 1
+                if let other = slots[slot] { clashes.append("pids \(other) and \(pid) share slot \(slot)") }
+                slots[slot] = pid
+                indices[index, default: 0] += 1
+            }
+            if indices.values.contains(where: { $0 > 1 }) { sharedIndexSeen = true }
+        }
+        _ = try load.finish()
+        #expect(slotsSeen > 0, "workers carry SWIFTCORN_HEARTBEAT_SLOT")
+        #expect(clashes.isEmpty, "\(clashes.prefix(3))")
+        #expect(sharedIndexSeen, "no hand-over was observed; recycling every 40 requests should show one")
+    }
+
+    static func environment(of pid: pid_t) -> [String: String] {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+        var result: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return result
+    }
 }

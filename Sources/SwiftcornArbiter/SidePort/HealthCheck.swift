@@ -22,7 +22,7 @@ struct HealthCheck {
             problems.append("\(self.stats.serving.count) of \(self.stats.desired) workers alive")
         }
         for (index, pid) in self.stats.serving {
-            let age = self.heartbeats.age(index: index)
+            let age = MasterStats.heartbeatAge(of: pid, in: self.stats, region: self.heartbeats)
             if age > self.staleAfterNanoseconds {
                 problems.append("worker \(index) (pid \(pid)) silent for \(age / 1_000_000) ms")
             }

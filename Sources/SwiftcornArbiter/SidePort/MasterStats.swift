@@ -1,3 +1,4 @@
+import SwiftcornSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -15,6 +16,8 @@ final class MasterStats: Sendable {
         let generation: Int
         /// Seconds since the epoch.
         let startedAt: Double
+        /// The heartbeat slot it stamps.
+        let heartbeatSlot: Int
     }
 
     /// Everything, at one moment.
@@ -53,10 +56,10 @@ final class MasterStats: Sendable {
         self.state.withLock { $0 }
     }
 
-    /// Worker `pid` was spawned for `index`.
-    func workerStarted(index: Int, pid: Int32) {
+    /// Worker `pid` was spawned for `index`, stamping `heartbeatSlot`.
+    func workerStarted(index: Int, pid: Int32, heartbeatSlot: Int) {
         self.state.withLock { state in
-            state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now())
+            state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now(), heartbeatSlot: heartbeatSlot)
         }
     }
 
@@ -120,6 +123,12 @@ final class MasterStats: Sendable {
         self.state.withLock { state in
             for file in files { state.rotations[file, default: 0] += 1 }
         }
+    }
+
+    /// How long ago worker `pid` last stamped its heartbeat, in nanoseconds; 0 when unknown.
+    static func heartbeatAge(of pid: Int32, in snapshot: Snapshot, region: HeartbeatRegion) -> UInt64 {
+        guard let slot = snapshot.workers[pid]?.heartbeatSlot else { return 0 }
+        return region.age(index: slot)
     }
 
     /// Wall-clock seconds since the epoch.

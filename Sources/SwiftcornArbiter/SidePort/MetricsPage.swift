@@ -58,7 +58,9 @@ struct MetricsPage {
                 "swiftcorn_worker_heartbeat_age_seconds",
                 .gauge,
                 help: "Time since the worker's event loops last stamped their heartbeat; the master aborts it past `timeout`.",
-                samples: stats.serving.map { .init(workerLabel($0.index), Double(heartbeats.age(index: $0.index)) / 1e9) }
+                samples: stats.serving.map {
+                    .init(workerLabel($0.index), Double(MasterStats.heartbeatAge(of: $0.pid, in: stats, region: heartbeats)) / 1e9)
+                }
             ),
             MetricFamily(
                 "swiftcorn_worker_in_flight_requests",

@@ -44,7 +44,7 @@ struct StatsPage {
         json.field("age_s", Int(now - worker.startedAt))
         json.field("requests", Int(sample?.requests ?? 0))
         json.field("in_flight", Int(sample?.inFlight ?? 0))
-        json.field("heartbeat_age_ms", Int(self.heartbeats.age(index: worker.index) / 1_000_000))
+        json.field("heartbeat_age_ms", Int(MasterStats.heartbeatAge(of: worker.pid, in: self.stats, region: self.heartbeats) / 1_000_000))
         let process = self.stats.workerSamples[worker.pid]
         json.field("rss_bytes", Int(process?.residentBytes ?? 0))
         json.field("cpu_ms", Int((process?.cpuSeconds ?? 0) * 1000))
