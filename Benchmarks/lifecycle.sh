@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Zero-downtime operations under load: throughput and failures while the master reloads (HUP
-# every RELOAD_EVERY seconds) and recycles workers (--max-requests), against the same server
-# left alone, measured in the same run.
+# Zero-downtime operations under load: throughput and failures while the master reloads, and
+# while it recycles workers, each against the same server left alone, measured in the same round.
 #
-# Each round measures two rows, one after the other, with `wrk -t1 -c$CONNECTIONS -d$DURATION`:
+# Each round measures three rows, one after the other, with `wrk -t1 -c$CONNECTIONS -d$DURATION`:
 #   steady   -w $WORKERS, no events
-#   churn    -w $WORKERS --max-requests $MAX_REQUESTS --max-requests-jitter $JITTER, and HUP
-#            every RELOAD_EVERY seconds during the run
-# The verdict is the median over rounds of churn/steady requests per second (target >= 0.9)
-# and the failures of every churn run: socket errors plus non-2xx responses (target 0).
+#   reload   the same, with a HUP every RELOAD_EVERY seconds (every worker replaced each time)
+#   recycle  -w $WORKERS --max-requests $MAX_REQUESTS --max-requests-jitter $JITTER
+# The verdicts are the medians over rounds of reload/steady and recycle/steady requests per
+# second (target >= 0.9 each) and the failures of every event run: socket errors plus non-2xx
+# responses (target 0).
 #
 # Environment (all optional): ROUNDS=3 DURATION=30s CONNECTIONS=64 WORKERS=2 RELOAD_EVERY=5
 #   MAX_REQUESTS=1000 JITTER=100 BIN=.build/release/swiftcorn BASE_PORT=18380
@@ -74,52 +74,70 @@ measure() {
     echo "$rps $((errors + ${non2xx:-0}))"
 }
 
-declare -a STEADY CHURN FAILURES RATIOS
-for ((round = 1; round <= ROUNDS; round++)); do
-    port=$((BASE_PORT + round * 2))
-    start_server "$port"
-    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
-    read -r steady _ < <(measure "$port")
-    stop_server
-
-    port=$((port + 1))
-    start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER"
-    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
-    master=$SERVER_PID
+# run_events PORT: HUPs the current server every RELOAD_EVERY seconds while wrk measures it.
+measure_with_reloads() {
+    local port=$1 master=$SERVER_PID
     (
         for ((t = RELOAD_EVERY; t < SECONDS_TOTAL; t += RELOAD_EVERY)); do
             sleep "$RELOAD_EVERY"
             kill -HUP "$master" 2>/dev/null || exit 0
         done
     ) &
-    reloader=$!
-    read -r churn failures < <(measure "$port")
+    local reloader=$!
+    measure "$port"
     wait "$reloader" 2>/dev/null || true
+}
+
+declare -a STEADY RELOAD RECYCLE FAILURES RELOAD_RATIOS RECYCLE_RATIOS
+for ((round = 1; round <= ROUNDS; round++)); do
+    port=$((BASE_PORT + round * 3))
+    start_server "$port"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
+    read -r steady _ < <(measure "$port")
+    stop_server
+
+    port=$((port + 1))
+    start_server "$port"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
+    read -r reload reload_failures < <(measure_with_reloads "$port")
     reloads=$(grep -c '"reloading: rolling the workers' "$WORK/server-$port.log" || true)
+    stop_server
+
+    port=$((port + 1))
+    start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
+    read -r recycle recycle_failures < <(measure "$port")
     recycled=$(grep -c 'served its max_requests' "$WORK/server-$port.log" || true)
     stop_server
 
-    ratio=$(awk -v c="$churn" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    reload_ratio=$(awk -v c="$reload" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    recycle_ratio=$(awk -v c="$recycle" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
     STEADY+=("$steady")
-    CHURN+=("$churn")
-    FAILURES+=("$failures")
-    RATIOS+=("$ratio")
-    printf 'round %d: steady %s req/s, churn %s req/s (%s reloads, %s recycles), ratio %s, failures %s\n' \
-        "$round" "$steady" "$churn" "$reloads" "$recycled" "$ratio" "$failures"
+    RELOAD+=("$reload")
+    RECYCLE+=("$recycle")
+    FAILURES+=("$((reload_failures + recycle_failures))")
+    RELOAD_RATIOS+=("$reload_ratio")
+    RECYCLE_RATIOS+=("$recycle_ratio")
+    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles), ratio %s, failures %s\n' \
+        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$recycle_ratio" "$recycle_failures"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-ratio=$(median "${RATIOS[@]}")
+verdict() { awk -v r="$1" 'BEGIN {print (r >= 0.9) ? "met" : "MISSED"}'; }
+reload_ratio=$(median "${RELOAD_RATIOS[@]}")
+recycle_ratio=$(median "${RECYCLE_RATIOS[@]}")
 total_failures=$(printf '%s\n' "${FAILURES[@]}" | awk '{s += $1} END {print s + 0}')
-ratio_verdict=$(awk -v r="$ratio" 'BEGIN {print (r >= 0.9) ? "met" : "MISSED"}')
 failure_verdict=$([[ $total_failures == 0 ]] && echo met || echo MISSED)
 echo
-echo "churn/steady median ratio: $ratio (target >= 0.9: $ratio_verdict)"
-echo "failed requests under churn: $total_failures (target 0: $failure_verdict)"
+echo "reload/steady median ratio:  $reload_ratio (HUP every ${RELOAD_EVERY}s; target >= 0.9: $(verdict "$reload_ratio"))"
+echo "recycle/steady median ratio: $recycle_ratio (max_requests $MAX_REQUESTS; target >= 0.9: $(verdict "$recycle_ratio"))"
+echo "failed requests under events: $total_failures (target 0: $failure_verdict)"
 
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"churn":[%s],"ratios":[%s],"failures":[%s],"median_ratio":%s,"ratio_verdict":"%s","failure_verdict":"%s"}\n' \
+join() { local IFS=,; echo "$*"; }
+printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"reload":[%s],"recycle":[%s],"reload_ratios":[%s],"recycle_ratios":[%s],"failures":[%s],"reload_ratio":%s,"recycle_ratio":%s,"failure_verdict":"%s"}\n' \
     "$stamp" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$WORKERS" "$RELOAD_EVERY" "$MAX_REQUESTS" \
-    "$(IFS=,; echo "${STEADY[*]}")" "$(IFS=,; echo "${CHURN[*]}")" "$(IFS=,; echo "${RATIOS[*]}")" \
-    "$(IFS=,; echo "${FAILURES[*]}")" "$ratio" "$ratio_verdict" "$failure_verdict" >"$RESULTS_DIR/lifecycle-$stamp.json"
+    "$(join "${STEADY[@]}")" "$(join "${RELOAD[@]}")" "$(join "${RECYCLE[@]}")" "$(join "${RELOAD_RATIOS[@]}")" \
+    "$(join "${RECYCLE_RATIOS[@]}")" "$(join "${FAILURES[@]}")" "$reload_ratio" "$recycle_ratio" "$failure_verdict" \
+    >"$RESULTS_DIR/lifecycle-$stamp.json"

@@ -53,7 +53,13 @@ extension WorkerProcess {
         for case (let stream, let writer?) in writers {
             for sink in Set(writer.destinations.map(\.sinkLabel)).sorted() {
                 let labels = [("sink", sink), ("stream", stream)]
-                export.add(http.counter("swiftcorn_log_records_total", labels: labels)) { UInt64(writer.written) }
+                if sink == "journald" {
+                    // Records journald refused went to stderr instead: counted apart.
+                    export.add(http.counter("swiftcorn_log_records_total", labels: labels)) { UInt64(max(writer.written - writer.fellBack, 0)) }
+                    export.add(http.counter("swiftcorn_log_records_fallback_total", labels: labels)) { UInt64(writer.fellBack) }
+                } else {
+                    export.add(http.counter("swiftcorn_log_records_total", labels: labels)) { UInt64(writer.written) }
+                }
                 export.add(http.counter("swiftcorn_log_records_dropped_total", labels: labels)) { UInt64(writer.dropped) }
             }
         }

@@ -69,6 +69,12 @@ struct LogOverflowTests {
         try Poll.until("the fallback warning and records on stderr", timeout: .seconds(10)) {
             server.log.contains("journald refused a record") && server.log.components(separatedBy: "phase=during").count >= 2
         }
+        // The metrics count the records that went to stderr instead.
+        let metricsPort = try #require(server.metricsPort)
+        try Poll.until("the fallback counter", timeout: .seconds(10)) {
+            try MetricsScrape.fetch(port: metricsPort).exposition()
+                .sum(of: "swiftcorn_log_records_fallback_total", where: ["sink": "journald", "stream": "access"]) >= 5
+        }
         try Journal.start()
         // The sink retries journald every 5 s.
         try Poll.until("records back in journald", timeout: .seconds(20)) {

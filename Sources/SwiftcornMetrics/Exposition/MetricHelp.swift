@@ -13,6 +13,7 @@ package enum MetricHelp {
         "swiftcorn_connections_active": "Connections the workers hold open.",
         "swiftcorn_log_records_total": "Log records written, by sink and stream.",
         "swiftcorn_log_records_dropped_total": "Log records dropped because a sink's queue was full (drop policy).",
+        "swiftcorn_log_records_fallback_total": "Log records journald refused, written to stderr instead.",
         "swiftcorn_statsd_packets_total": "statsd datagrams sent.",
         "swiftcorn_statsd_errors_total": "statsd datagrams that could not be sent.",
         "swiftcorn_hook_errors_total": "Hook calls that threw, by hook.",
