@@ -120,14 +120,9 @@ public struct ListeningSocket: Sendable {
             let countText = getenv("LISTEN_FDS"), let count = Int(String(cString: countText)), count > 0
         else { return nil }
         let names = getenv("LISTEN_FDNAMES").map { String(cString: $0).split(separator: ":").map(String.init) } ?? []
-        var sockets: [ListeningSocket] = []
-        for offset in 0..<count {
-            let fd = Int32(3 + offset)
-            let moved = fcntl(fd, F_DUPFD_CLOEXEC, Self.lowestDescriptor)
-            guard moved >= 0 else { continue }
-            Glibc.close(fd)
-            let name = offset < names.count ? names[offset] : "fd\(fd)"
-            sockets.append(ListeningSocket(fileDescriptor: moved, address: .unix(path: ""), activationName: name))
+        let sockets = Self.takeDescriptors(count: count).map { offset, moved in
+            let name = offset < names.count ? names[offset] : "fd\(3 + offset)"
+            return ListeningSocket(fileDescriptor: moved, address: .unix(path: ""), activationName: name)
         }
         // The variables are for this process only: workers get SWIFTCORN_LISTEN_FDS instead.
         unsetenv("LISTEN_PID")
@@ -143,16 +138,22 @@ public struct ListeningSocket: Sendable {
             return nil
         }
         unsetenv(UpgradeEnvironment.listenFDs)
-        var sockets: [ListeningSocket] = []
-        for offset in 0..<count {
+        // Addresses from the configuration: this master now owns the sockets, files included.
+        return Self.takeDescriptors(count: count).map { offset, moved in
+            ListeningSocket(fileDescriptor: moved, address: offset < binds.count ? binds[offset] : .unix(path: ""))
+        }
+    }
+
+    /// Moves inherited descriptors 3 ..< 3 + `count` above the workers' range, close-on-exec;
+    /// each with its offset from 3.
+    private static func takeDescriptors(count: Int) -> [(offset: Int, descriptor: Int32)] {
+        (0..<count).compactMap { offset in
             let fd = Int32(3 + offset)
             let moved = fcntl(fd, F_DUPFD_CLOEXEC, Self.lowestDescriptor)
-            guard moved >= 0 else { continue }
+            guard moved >= 0 else { return nil }
             Glibc.close(fd)
-            // Addresses from the configuration: this master now owns the sockets, files included.
-            sockets.append(ListeningSocket(fileDescriptor: moved, address: offset < binds.count ? binds[offset] : .unix(path: "")))
+            return (offset, moved)
         }
-        return sockets
     }
 
     /// Closes the socket, leaving a Unix socket's file to the master it was handed to.

@@ -13,32 +13,12 @@ import Glibc
 enum MasterSuccessor {
     /// Spawns the new master; returns its pid.
     static func spawn(executablePath: String, arguments: [String], sockets: [ListeningSocket]) throws(SystemCallError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (offset, socket) in sockets.enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
-        }
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(3 + sockets.count))
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The new master blocks the signals it reads itself; it starts from a clean slate.
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let result = CStringArray.with(arguments) { argv in
-            CStringArray.with(Self.environment(sockets: sockets.count)) { envp in
-                posix_spawn(&pid, executablePath, &actions, &attributes, argv, envp)
+        try ChildSpawn.start(executablePath, arguments: arguments, environment: Self.environment(sockets: sockets.count)) { actions in
+            for (offset, socket) in sockets.enumerated() {
+                posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
             }
+            cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(3 + sockets.count))
         }
-        guard result == 0 else { throw SystemCallError("posix_spawn", subject: executablePath, errno: result) }
-        return pid
     }
 
     /// This master's environment, without what belongs to it alone (systemd's notification

@@ -47,42 +47,23 @@ struct WorkerSpawner {
     /// Spawns the worker for slot `index`, stamping heartbeat slot `heartbeatSlot` and recording
     /// into metrics slot `metricsSlot`; returns its pid.
     func spawn(index: Int, heartbeatSlot: Int, metricsSlot: Int?) throws(SystemCallError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (offset, socket) in self.sockets.enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
-        }
-        posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
-        posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
-        if let metrics = self.metrics {
-            posix_spawn_file_actions_adddup2(&actions, metrics.fileDescriptor, Int32(5 + self.sockets.count))
-        }
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(6 + self.sockets.count))
         // The heartbeat counts from the spawn: a worker that hangs while booting is caught too.
         self.heartbeats.reset(index: heartbeatSlot, loops: self.threads)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let arguments = ["\(self.processName): worker \(index)"]
-        let environment = self.environment(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
-        var pid: pid_t = 0
-        let result = CStringArray.with(arguments) { argv in
-            CStringArray.with(environment) { envp in
-                posix_spawn(&pid, self.executablePath, &actions, &attributes, argv, envp)
+        return try ChildSpawn.start(
+            self.executablePath,
+            arguments: ["\(self.processName): worker \(index)"],
+            environment: self.environment(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
+        ) { actions in
+            for (offset, socket) in self.sockets.enumerated() {
+                posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
             }
+            posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
+            posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
+            if let metrics = self.metrics {
+                posix_spawn_file_actions_adddup2(&actions, metrics.fileDescriptor, Int32(5 + self.sockets.count))
+            }
+            cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(6 + self.sockets.count))
         }
-        guard result == 0 else { throw SystemCallError("posix_spawn", subject: self.executablePath, errno: result) }
-        return pid
     }
 
     /// The master's environment without anything addressed to the master alone, plus the worker's.
