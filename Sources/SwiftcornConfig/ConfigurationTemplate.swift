@@ -18,10 +18,7 @@ public enum ConfigurationTemplate {
                 }
             }
             let indent = setting.section == nil ? "" : "  "
-            var comment = "\(setting.help); flag \(setting.flags.last ?? ""), env \(setting.environmentVariable)"
-            if let pending = setting.pendingWork {
-                comment += " (validated; takes effect with \(pending))"
-            }
+            let comment = "\(setting.help); flag \(setting.flags.last ?? ""), env \(setting.environmentVariable)"
             text += "\(indent)# \(comment)\n"
             let value = setting.key == "workers" ? .scalar("\(defaults.workers)") : setting.render(defaults)
             text += "\(indent)\(setting.leafKey): \(value.yaml)\n"
@@ -39,11 +36,7 @@ public enum ConfigurationTemplate {
         for setting in Setting.all {
             let value = setting.render(resolved.configuration).yaml
             let padding = String(repeating: " ", count: max(1, width - setting.key.count + 1))
-            var line = "\(setting.key):\(padding)\(value)  # \(resolved.source(of: setting.key))"
-            if setting.pendingWork != nil {
-                line += ", not in effect yet"
-            }
-            lines.append(line)
+            lines.append("\(setting.key):\(padding)\(value)  # \(resolved.source(of: setting.key))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -10,7 +10,6 @@ extension Setting {
             help: "listen on HOST:PORT, [V6]:PORT or unix:PATH; repeatable",
             isList: true,
             isSwitch: false,
-            pendingWork: nil,
             apply: { values, configuration throws(ConfigurationError) in
                 var binds: [BindAddress] = []
                 for value in values { binds.append(try BindAddress(parsing: value)) }
@@ -83,7 +82,6 @@ extension Setting {
             help: "lowest level of error-log records",
             isList: false,
             isSwitch: false,
-            pendingWork: nil,
             apply: { values, configuration throws(ConfigurationError) in
                 let value = values.last?.lowercased() ?? ""
                 guard let level = LogLevel(rawValue: value) else {
@@ -151,7 +149,6 @@ extension Setting {
             help: "the Prometheus side port; none turns it off",
             isList: false,
             isSwitch: false,
-            pendingWork: nil,
             apply: { values, configuration throws(ConfigurationError) in
                 let value = values.last ?? ""
                 configuration.metrics.bind = value == "none" ? nil : try BindAddress(parsing: value)

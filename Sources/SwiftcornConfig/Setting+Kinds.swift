@@ -7,7 +7,6 @@ extension Setting {
         valueHelp: String,
         _ help: String,
         isSwitch: Bool = false,
-        pending: String?,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Value> & Sendable,
         parse: @escaping @Sendable (String) throws(ConfigurationError) -> Value,
         render: @escaping @Sendable (Value) -> YAMLValue
@@ -19,7 +18,6 @@ extension Setting {
             help: help,
             isList: false,
             isSwitch: isSwitch,
-            pendingWork: pending,
             apply: { values, configuration throws(ConfigurationError) in
                 guard let value = values.last else {
                     throw ConfigurationError(.missingValue, key: key, expected: "a value")
@@ -35,10 +33,9 @@ extension Setting {
         _ flags: [String],
         _ range: ClosedRange<Int>,
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Int> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: "N", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: "N", help, keyPath) { text throws(ConfigurationError) in
             try ValueParsing.integer(text, key: key, in: range)
         } render: {
             .scalar(String($0))
@@ -49,10 +46,9 @@ extension Setting {
         _ key: String,
         _ flags: [String],
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Duration> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: "DURATION", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: "DURATION", help, keyPath) { text throws(ConfigurationError) in
             try ValueParsing.duration(text, key: key)
         } render: {
             .scalar(ValueParsing.format($0))
@@ -63,10 +59,9 @@ extension Setting {
         _ key: String,
         _ flags: [String],
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Int> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: "SIZE", help, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: "SIZE", help, keyPath) { text throws(ConfigurationError) in
             try ValueParsing.size(text, key: key)
         } render: {
             .scalar(ValueParsing.format(size: $0))
@@ -77,10 +72,9 @@ extension Setting {
         _ key: String,
         _ flags: [String],
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, Bool> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: "", help, isSwitch: true, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: "", help, isSwitch: true, keyPath) { text throws(ConfigurationError) in
             try ValueParsing.boolean(text, key: key)
         } render: {
             .scalar($0 ? "true" : "false")
@@ -92,10 +86,9 @@ extension Setting {
         _ flags: [String],
         _ choices: [String],
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: choices.joined(separator: "|"), help, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: choices.joined(separator: "|"), help, keyPath) { text throws(ConfigurationError) in
             guard choices.contains(text) else {
                 throw ConfigurationError(.invalidValue, key: key, value: text, expected: "one of " + choices.joined(separator: ", "))
             }
@@ -110,10 +103,9 @@ extension Setting {
         _ flags: [String],
         _ valueHelp: String,
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: valueHelp, help, pending: pending, keyPath) { text throws(ConfigurationError) in
+        Self.single(key, flags, valueHelp: valueHelp, help, keyPath) { text throws(ConfigurationError) in
             guard !text.isEmpty else { throw ConfigurationError(.invalidValue, key: key, value: text, expected: "a non-empty \(valueHelp)") }
             return text
         } render: {
@@ -127,10 +119,9 @@ extension Setting {
         _ flags: [String],
         _ valueHelp: String,
         _ help: String,
-        pending: String? = nil,
         _ keyPath: any WritableKeyPath<ServerConfiguration, String?> & Sendable
     ) -> Setting {
-        Self.single(key, flags, valueHelp: valueHelp, help, pending: pending, keyPath) { text in
+        Self.single(key, flags, valueHelp: valueHelp, help, keyPath) { text in
             text.isEmpty || text == "none" ? nil : text
         } render: {
             $0.map { .scalar($0) } ?? .null
@@ -142,7 +133,6 @@ extension Setting {
         _ flags: [String],
         _ valueHelp: String,
         _ help: String,
-        pending: String? = nil,
         validate: @escaping @Sendable (String) throws(ConfigurationError) -> Void = { _ in },
         _ keyPath: any WritableKeyPath<ServerConfiguration, [String]> & Sendable
     ) -> Setting {
@@ -153,7 +143,6 @@ extension Setting {
             help: help,
             isList: true,
             isSwitch: false,
-            pendingWork: pending,
             apply: { values, configuration throws(ConfigurationError) in
                 // `none` (or an empty value) empties the list, e.g. --access-logfile none.
                 let values = values.filter { !$0.isEmpty && $0 != "none" }

@@ -16,8 +16,6 @@ struct Setting: Sendable {
     let isList: Bool
     /// A flag that takes no value and means `true`.
     let isSwitch: Bool
-    /// Which work puts the setting into effect, when it is declared and validated but not used yet.
-    let pendingWork: String?
     let apply: Apply
     let render: Render
 
