@@ -12,7 +12,6 @@ import Glibc
 /// refuses, records go to standard error (counted, with one warning) and journald is retried
 /// every few seconds.
 final class JournalSink: LogSink {
-    let kind = "journald"
     private let identifier: String
     private var fallbackUntil: ContinuousClock.Instant?
     /// Records written to standard error because journald refused them.
@@ -106,79 +105,6 @@ final class JournalSink: LogSink {
         case "error": 3
         case "critical": 2
         default: 6
-        }
-    }
-}
-
-/// Journal field names: `[A-Z0-9_]`, at most 64 bytes, not starting with `_` or a digit.
-enum JournalFieldName {
-    /// Fields the sink sets itself; metadata keys that would collide get a `META_` prefix.
-    static let reserved: Set<String> = [
-        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "SWIFTCORN_EVENT", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "WORKER",
-        "HTTP_METHOD", "URL_PATH", "HTTP_ROUTE", "HTTP_STATUS", "DURATION_US", "BYTES_IN", "BYTES_OUT", "REMOTE_ADDR",
-        "USER_AGENT", "REQUEST_ID", "MESSAGE_ID", "SYSLOG_FACILITY", "SYSLOG_PID",
-    ]
-
-    static func forMetadataKey(_ key: String) -> String {
-        var name = String(
-            key.uppercased().unicodeScalars.map { scalar -> Character in
-                (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9") ? Character(scalar) : "_"
-            }
-        )
-        if name.isEmpty || name.first == "_" || name.first!.isNumber || Self.reserved.contains(name) {
-            name = "META_" + name
-        }
-        return String(name.prefix(64))
-    }
-}
-
-/// The `NAME=value` fields of one journal entry in one buffer, and their `iovec`s.
-struct JournalFields {
-    private var bytes: [UInt8] = []
-    private var ranges: [(offset: Int, count: Int)] = []
-
-    init() {
-        self.bytes.reserveCapacity(1024)
-        self.ranges.reserveCapacity(24)
-    }
-
-    mutating func reset() {
-        self.bytes.removeAll(keepingCapacity: true)
-        self.ranges.removeAll(keepingCapacity: true)
-    }
-
-    mutating func add(_ name: String, _ value: String) {
-        let start = self.bytes.count
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(UInt8(ascii: "="))
-        self.bytes.append(contentsOf: value.utf8)
-        self.ranges.append((start, self.bytes.count - start))
-    }
-
-    mutating func add(_ name: String, _ value: [UInt8]) {
-        let start = self.bytes.count
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(UInt8(ascii: "="))
-        self.bytes.append(contentsOf: value)
-        self.ranges.append((start, self.bytes.count - start))
-    }
-
-    mutating func add(_ name: String, _ value: Int) {
-        self.add(name, String(value))
-    }
-
-    /// The fields as text, for tests.
-    var texts: [String] {
-        self.ranges.map { String(decoding: self.bytes[$0.offset..<$0.offset + $0.count], as: UTF8.self) }
-    }
-
-    /// Sends the entry; 0 or a negative errno.
-    func send() -> Int32 {
-        self.bytes.withUnsafeBufferPointer { base in
-            var vectors = self.ranges.map { range in
-                iovec(iov_base: UnsafeMutableRawPointer(mutating: base.baseAddress! + range.offset), iov_len: range.count)
-            }
-            return sd_journal_sendv(&vectors, Int32(vectors.count))
         }
     }
 }

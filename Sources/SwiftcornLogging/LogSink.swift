@@ -1,7 +1,5 @@
 /// A destination of log records, used only by its ``LogWriter``'s thread.
 protocol LogSink: AnyObject {
-    /// The `sink` label of the log metrics: `stdout`, `stderr`, `file` or `journald`.
-    var kind: String { get }
     /// Writes `entries`, in order.
     func write(_ entries: [LogEntry])
     /// Reopens what can be reopened, after an outside tool moved a file.

@@ -4,7 +4,6 @@ import Glibc
 
 /// Writes lines to a descriptor: standard output or error, or an appending file.
 final class StreamSink: LogSink {
-    let kind: String
     private let format: LogFormat
     private let path: String?
     private var descriptor: Int32
@@ -14,7 +13,6 @@ final class StreamSink: LogSink {
 
     /// A sink for standard output (1) or standard error (2).
     init(standardDescriptor: Int32, format: LogFormat) {
-        self.kind = standardDescriptor == 1 ? "stdout" : "stderr"
         self.format = format
         self.path = nil
         self.descriptor = standardDescriptor
@@ -23,7 +21,6 @@ final class StreamSink: LogSink {
 
     /// A sink appending to the file at `path`, created if missing.
     init(path: String, format: LogFormat) {
-        self.kind = "file"
         self.format = format
         self.path = path
         self.descriptor = Self.open(path)

@@ -1,3 +1,5 @@
+import SwiftcornTime
+
 extension Aggregate {
     /// The key used for records that lack the grouped field.
     static let missingKey: [UInt8] = Array("-".utf8)
@@ -19,9 +21,12 @@ extension Aggregate {
         if timestamp > self.lastTimestamp {
             self.lastTimestamp = timestamp
         }
-        self.perMinute[Self.floorDivide(timestamp, 60_000_000), default: 0] += 1
+        self.perMinute[CivilCalendar.floorDivide(timestamp, 60_000_000).quotient, default: 0] += 1
         if let width = self.options.timelineBucket {
-            self.timeline[Self.floorDivide(timestamp, width), default: TimeBucket()].add(status: status, durationMicroseconds: duration)
+            self.timeline[CivilCalendar.floorDivide(timestamp, width).quotient, default: TimeBucket()].add(
+                status: status,
+                durationMicroseconds: duration
+            )
         }
         for index in self.groups.indices {
             let grouping = self.options.groupings[index]
@@ -99,12 +104,5 @@ extension Aggregate {
             Self.withKey(.routeOrPath, record) { signature.append(contentsOf: $0) }
             signature.withUnsafeBufferPointer(body)
         }
-    }
-
-    /// Division rounding toward negative infinity, so pre-1970 times bucket correctly.
-    @inline(__always)
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient
     }
 }

@@ -83,7 +83,8 @@ enum RecordDecoding {
             negative = true
             index += 1
         }
-        guard end - index <= 18 else { return nil }
+        // A lone "-" (the text format's "no value") is not zero.
+        guard index < end, end - index <= 18 else { return nil }
         var value: Int64 = 0
         while index < end {
             let digit = base[index] &- 48
