@@ -174,7 +174,7 @@ extension Setting {
             "K:V,...",
             "dogstatsd tags on every metric",
             validate: { tag throws(ConfigurationError) in
-                guard tag.contains(":") || !tag.isEmpty else {
+                guard tag.contains(":") else {
                     throw ConfigurationError(.invalidValue, key: "statsd.tags", value: tag, expected: "key:value")
                 }
             },

@@ -40,7 +40,4 @@ public struct ServerHooks: Sendable {
 
     /// No hooks.
     public init() {}
-
-    /// Whether any per-request hook is set (the request path skips the work otherwise).
-    public var hasRequestHooks: Bool { self.preRequest != nil || self.postRequest != nil }
 }

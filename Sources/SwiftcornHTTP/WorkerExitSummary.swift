@@ -6,7 +6,7 @@ public struct WorkerExitSummary: Sendable {
     public let pid: Int32
     /// Why it ended: `crash`, `timeout`, `max_requests`, `reload`, `scale_down`, `shutdown`, `boot_failure`.
     public let reason: String
-    /// How it ended, e.g. `exited 0` or `killed by SIGKILL`.
+    /// How it ended, as the master logs it, e.g. `exit status 0` or `signal 9 (SIGKILL)`.
     public let status: String
 
     /// A summary.

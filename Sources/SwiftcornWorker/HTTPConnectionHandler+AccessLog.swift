@@ -15,22 +15,26 @@ extension HTTPConnectionHandler {
         let head = request.head
         let elapsed = NIODeadline.now() - request.started
         let nanoseconds = UInt64(max(elapsed.nanoseconds, 0))
+        let status = status ?? 499
         self.settings.metrics?.requestFinished(
             method: head.method.rawValue,
-            status: status ?? 499,
+            status: status,
             route: request.route,
             durationNanoseconds: nanoseconds,
             bodyBytes: request.bytesOut
         )
-        self.settings.statsd?.recordRequest(status: status ?? 499, duration: .nanoseconds(Int64(nanoseconds)))
+        self.settings.statsd?.recordRequest(status: status, duration: .nanoseconds(Int64(nanoseconds)))
+        let postRequest = self.settings.hooks.postRequest
+        // Without a log or a hook, the target is not even split.
+        guard postRequest != nil || self.settings.accessLog != nil else { return }
         let (path, query) = Self.splitTarget(head.uri)
         var extraFields: [AccessField] = []
-        if let postRequest = self.settings.hooks.postRequest {
+        if let postRequest {
             let summary = RequestSummary(
                 method: head.method.rawValue,
                 path: path,
                 route: request.route,
-                status: status ?? 499,
+                status: status,
                 duration: .nanoseconds(Int64(nanoseconds)),
                 bytesOut: request.bytesOut,
                 requestID: request.requestID,
@@ -46,7 +50,7 @@ extension HTTPConnectionHandler {
             path: path,
             query: query,
             route: request.route,
-            status: status ?? 499,
+            status: status,
             durationMicroseconds: elapsed.nanoseconds / 1000,
             bytesIn: request.bodyBytes,
             bytesOut: request.bytesOut,

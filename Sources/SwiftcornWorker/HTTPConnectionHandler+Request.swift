@@ -165,6 +165,11 @@ extension HTTPConnectionHandler {
         // response before the client reads it; half-close and let the client close.
         self.active?.bodySource?.finish(HTTPError(status))
         if let active = self.active {
+            // A request refused after it reached the app (a body over the limit, a broken chunk)
+            // ends here: measured and logged like any other, with the refusal as its status.
+            if !active.responseEnded {
+                self.recordEnd(of: active, status: active.responseStarted ? nil : Int(status.code))
+            }
             self.settings.inFlight.end(active.flightKey)
         }
         self.active = nil

@@ -7,7 +7,4 @@ struct WorkerInstruments: Sendable {
     let http: HTTPServerMetrics?
     /// The statsd client.
     let statsd: StatsdClient?
-
-    /// Nothing measured.
-    static let none = WorkerInstruments(http: nil, statsd: nil)
 }

@@ -50,7 +50,7 @@ public enum WorkerProcess {
 
         let configuration: ServerConfiguration
         do {
-            configuration = try ConfigurationCoding.decode(String(cString: getenv(WorkerEnvironment.configuration) ?? strdup("")))
+            configuration = try ConfigurationCoding.decode(getenv(WorkerEnvironment.configuration).map { String(cString: $0) } ?? "")
         } catch {
             logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
             Self.exitBootFailure()

@@ -82,6 +82,12 @@ struct ConfigurationLoaderTests {
         #expect(fromEnvironment.configuration.binds == [.tcp(host: "127.0.0.1", port: 6000), .tcp(host: "127.0.0.1", port: 6001)])
     }
 
+    @Test func dogstatsdTagsMustBeKeyValue() {
+        let errors = self.errors(["--dogstatsd-tags", "env:prod", "--dogstatsd-tags", "prod"])
+        #expect(errors.map(\.key) == ["statsd.tags"])
+        #expect(errors.first.map { "\($0)".contains("'prod'") } == true)
+    }
+
     @Test func unknownKeysNameTheirSourceAndTheNearestKey() throws {
         let path = try self.file("workers: 2\nmax_request: 500\nmetrics:\n  bnd: 127.0.0.1:1\n")
         let errors = self.errors(["-c", path, "--keepalvie", "3"], ["SWIFTCORN_GRACEFUL_TIMOUT": "3s"])
