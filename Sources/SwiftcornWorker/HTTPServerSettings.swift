@@ -66,10 +66,3 @@ struct HTTPServerSettings: Sendable {
         self.forwardedAllowIPs.contains("*") || self.forwardedAllowIPs.contains(peer)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

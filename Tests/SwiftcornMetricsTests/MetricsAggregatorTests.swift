@@ -121,3 +121,25 @@ struct MetricsAggregatorTests {
         #expect(timer.kind == .durationHistogram)
     }
 }
+
+@Suite("swift-metrics instruments mirrored to statsd")
+struct StatsdMirrorTests {
+    @Test("a meter sends its value after each change, not the step")
+    func meterSendsItsValue() throws {
+        let listener = try StatsdTestListener()
+        let client = try StatsdClient(
+            configuration: StatsdClient.Configuration(host: "127.0.0.1", port: listener.port, prefix: "app", flushInterval: .seconds(3600))
+        )
+        defer { client.shutdown() }
+        let region = try MetricsRegion.create(slots: 1)
+        let writer = SlotWriter(slot: region.slot(0), workerIndex: 1)
+        let meter = SlotMetricsFactory(writer: writer, statsd: client).makeMeter(label: "queue", dimensions: [])
+        meter.set(Double(5))
+        meter.increment(by: 2.0)
+        meter.decrement(by: 3.0)
+        client.flushNow()
+        let received = listener.receiveLines { $0.contains { $0.hasPrefix("app.queue:") } }
+        // The last value of the interval wins: 5 + 2 - 3.
+        #expect(received.lines.filter { $0.hasPrefix("app.queue:") } == ["app.queue:4|g"])
+    }
+}

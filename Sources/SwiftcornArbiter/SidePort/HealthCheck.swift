@@ -5,12 +5,11 @@ import SwiftcornSystem
 struct HealthCheck {
     let stats: MasterStats.Snapshot
     let heartbeats: HeartbeatRegion
-    let timeout: Duration
 
     /// A heartbeat older than this means a hung worker: half the timeout, between 1 and 5 s, so
     /// the check flips before the master kills the worker.
     var staleAfterNanoseconds: UInt64 {
-        let half = self.timeout / 2
+        let half = self.stats.timeout / 2
         let clamped = min(max(half, .seconds(1)), .seconds(5))
         return UInt64(clamped.components.seconds) * 1_000_000_000 + UInt64(clamped.components.attoseconds / 1_000_000_000)
     }

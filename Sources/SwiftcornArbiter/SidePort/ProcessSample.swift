@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Resource use of a process read from `/proc/<pid>/stat`: small reads of a pseudo-file that
-/// never block on a disk, done on the side port's rendering thread.
+/// never block on a disk, done by the master's loop once a second (``MasterStats/sample(workers:now:)``).
 struct ProcessSample: Sendable {
     /// User plus system CPU time.
     var cpuSeconds: Double

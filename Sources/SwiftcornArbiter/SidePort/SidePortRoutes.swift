@@ -3,7 +3,7 @@ import SwiftcornSystem
 
 /// What the side port answers: `/metrics` (or the configured path), `/stats`, `/healthz`.
 ///
-/// Runs on the side port's rendering thread, never on the master's loop, so a scrape can take
+/// Runs on the side port's event loop thread, never on the master's loop, so a scrape can take
 /// its time and the master never waits for it; it reads only the shared region, the heartbeat
 /// region and the master's stats, all of which are safe to read from another thread.
 struct SidePortRoutes: Sendable {
@@ -23,8 +23,7 @@ struct SidePortRoutes: Sendable {
         switch request.path {
         case "/healthz":
             // Open to load balancers and orchestrators, like nginx's stub status is usually.
-            let stats = self.stats.snapshot
-            return HealthCheck(stats: stats, heartbeats: self.heartbeats, timeout: stats.timeout).response
+            return HealthCheck(stats: self.stats.snapshot, heartbeats: self.heartbeats).response
         case self.metricsPath, "/stats":
             if let authToken, !Self.authorized(request.authorization, token: authToken) {
                 return .text(401, "a bearer token is required\n", headers: [("WWW-Authenticate", "Bearer realm=\"swiftcorn\"")])

@@ -42,7 +42,7 @@ final class SidePortServer {
         self.group = group
     }
 
-    /// Stops listening and ends both threads.
+    /// Stops listening and ends its thread.
     func stop() {
         try? self.channel.close().wait()
         try? self.group.syncShutdownGracefully()

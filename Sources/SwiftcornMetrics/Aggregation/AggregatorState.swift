@@ -27,20 +27,20 @@ struct AggregatorState: ~Copyable {
     mutating func sync(slot number: Int, region: MetricsRegion) {
         guard var lent = self.lent[number] else { return }
         let slot = region.slot(number)
-        let published = min(Int(slot.header(.seriesCount).load(ordering: .acquiring)), SlotLayout.seriesCapacity)
+        // Words a worker wrote are read as untrusted: a bad value is skipped, never trapped on.
+        let published = Int(min(slot.header(.seriesCount).load(ordering: .acquiring), UInt64(SlotLayout.seriesCapacity)))
         guard published > lent.mapping.count else { return }
         for index in lent.mapping.count..<published {
             let descriptor = slot.descriptor(index)
-            let valueOffset = Int(descriptor[1])
             guard let kind = SeriesKind(rawValue: UInt8(truncatingIfNeeded: descriptor[0])),
-                valueOffset + kind.wordCount <= SlotLayout.valueCapacity,
-                Int(descriptor[2]) + Int(descriptor[3]) <= SlotLayout.nameCapacity,
+                descriptor[1] <= UInt64(SlotLayout.valueCapacity - kind.wordCount),
+                descriptor[2] <= UInt64(SlotLayout.nameCapacity), descriptor[3] <= UInt64(SlotLayout.nameCapacity) - descriptor[2],
                 let name = SeriesName(stored: UnsafeBufferPointer(start: slot.names + Int(descriptor[2]), count: Int(descriptor[3])))
             else {
                 lent.mapping.append((-1, 0))
                 continue
             }
-            lent.mapping.append((self.aggregate(name, kind: kind), valueOffset))
+            lent.mapping.append((self.aggregate(name, kind: kind), Int(descriptor[1])))
         }
         self.lent[number] = lent
     }

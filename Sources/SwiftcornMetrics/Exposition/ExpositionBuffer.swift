@@ -3,13 +3,10 @@
 struct ExpositionBuffer {
     var bytes: [UInt8] = []
 
-    init(capacity: Int) {
-        self.bytes.reserveCapacity(capacity)
-    }
-
     /// Writes into `storage`'s memory, emptied: a scrape of megabytes then touches no new page.
-    init(reusing storage: [UInt8]) {
-        self.bytes = storage
+    /// Takes the array out of `storage`, so the buffer is its only owner and no copy is made.
+    init(reusing storage: inout [UInt8]) {
+        swap(&self.bytes, &storage)
         self.bytes.removeAll(keepingCapacity: true)
     }
 

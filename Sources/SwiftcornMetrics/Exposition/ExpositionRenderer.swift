@@ -21,8 +21,7 @@ package struct ExpositionRenderer {
 
     /// Writes the exposition into `bytes`, replacing what it held but keeping its memory.
     package func render(_ snapshot: MetricsSnapshot, families: [MetricFamily], into bytes: inout [UInt8]) {
-        var buffer = ExpositionBuffer(reusing: bytes)
-        bytes = []
+        var buffer = ExpositionBuffer(reusing: &bytes)
         for family in snapshot.families {
             guard let first = family.members.first else { continue }
             let kind = snapshot.series[first].kind

@@ -16,6 +16,5 @@ package enum MetricHelp {
         "swiftcorn_log_records_fallback_total": "Log records journald refused, written to stderr instead.",
         "swiftcorn_statsd_packets_total": "statsd datagrams sent.",
         "swiftcorn_statsd_errors_total": "statsd datagrams that could not be sent.",
-        "swiftcorn_hook_errors_total": "Hook calls that threw, by hook.",
     ]
 }

@@ -3,12 +3,15 @@ import Synchronization
 /// The server's own instruments in a worker: request durations, response sizes, active
 /// requests and connections, in the slot under OpenTelemetry's names.
 ///
-/// Series are looked up in a small cache under a lock (uncontended with one event loop); the
+/// Duration and size series are looked up in a small cache under a lock (uncontended with one
+/// event loop), keyed by the method's label so a client inventing methods cannot grow it; the
+/// active-requests gauges exist from the start, one per method label, and need no lock. The
 /// recording itself is a few relaxed atomic additions.
 package final class HTTPServerMetrics: Sendable {
     private let writer: SlotWriter
     private let requestSeries: Mutex<[RequestSeriesKey: RequestSeries]>
-    private let activeSeries: Mutex<[String: SeriesHandle]>
+    /// `http_server_active_requests` by method label, registered once.
+    private let activeSeries: [String: SeriesHandle]
     private let accepted: SeriesHandle
     private let connections: SeriesHandle
 
@@ -21,7 +24,14 @@ package final class HTTPServerMetrics: Sendable {
     package init(writer: SlotWriter) {
         self.writer = writer
         self.requestSeries = Mutex([:])
-        self.activeSeries = Mutex([:])
+        self.activeSeries = Dictionary(
+            uniqueKeysWithValues: (Self.knownMethods + ["_OTHER"]).map { method in
+                (
+                    method,
+                    writer.series(SeriesName("http_server_active_requests", labels: [("http_request_method", method)]), kind: .gauge)
+                )
+            }
+        )
         self.accepted = writer.series(SeriesName("swiftcorn_connections_accepted_total"), kind: .counter)
         self.connections = writer.series(SeriesName("swiftcorn_connections_active"), kind: .gauge)
     }
@@ -39,13 +49,14 @@ package final class HTTPServerMetrics: Sendable {
 
     /// A request head arrived.
     package func requestStarted(method: String) {
-        self.active(method).adjust(by: 1)
+        self.activeSeries[Self.methodLabel(method)]?.adjust(by: 1)
         self.writer.inFlight(1)
     }
 
     /// A request ended: its response was sent (or the client left, status 499).
     package func requestFinished(method: String, status: Int, route: String?, durationNanoseconds: UInt64, bodyBytes: Int) {
-        let key = RequestSeriesKey(method: method, status: status, route: route)
+        let label = Self.methodLabel(method)
+        let key = RequestSeriesKey(method: label, status: status, route: route)
         let series = self.requestSeries.withLock { cache in
             if let series = cache[key] { return series }
             let series = self.register(key)
@@ -54,7 +65,7 @@ package final class HTTPServerMetrics: Sendable {
         }
         series.duration.observe(durationNanoseconds)
         series.size.observe(UInt64(max(bodyBytes, 0)))
-        self.active(method).adjust(by: -1)
+        self.activeSeries[label]?.adjust(by: -1)
         self.writer.inFlight(-1)
         self.writer.requestFinished()
     }
@@ -64,20 +75,8 @@ package final class HTTPServerMetrics: Sendable {
         self.writer.series(SeriesName(metric, labels: labels), kind: .counter)
     }
 
-    private func active(_ method: String) -> SeriesHandle {
-        self.activeSeries.withLock { cache in
-            if let series = cache[method] { return series }
-            let series = self.writer.series(
-                SeriesName("http_server_active_requests", labels: [("http_request_method", Self.methodLabel(method))]),
-                kind: .gauge
-            )
-            cache[method] = series
-            return series
-        }
-    }
-
     private func register(_ key: RequestSeriesKey) -> RequestSeries {
-        let method = Self.methodLabel(key.method)
+        let method = key.method
         let status = String(key.status)
         var labels = [("http_request_method", method), ("http_response_status_code", status)]
         let sizeName = SeriesName("http_server_response_body_size_bytes", labels: labels)
@@ -92,16 +91,19 @@ package final class HTTPServerMetrics: Sendable {
 
     /// OpenTelemetry's rule: known methods as they are, anything else `_OTHER`, so a client
     /// cannot create series at will.
-    package static func methodLabel(_ method: String) -> String {
+    static func methodLabel(_ method: String) -> String {
         switch method {
         case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH": method
         default: "_OTHER"
         }
     }
+
+    private static let knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
 }
 
 /// What distinguishes a request's series.
 struct RequestSeriesKey: Hashable {
+    /// The method's label: a known method or `_OTHER`.
     let method: String
     let status: Int
     let route: String?

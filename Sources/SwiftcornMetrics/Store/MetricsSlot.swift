@@ -35,16 +35,17 @@ package struct MetricsSlot: @unchecked Sendable {
     /// Zeroes what a previous worker used, so the next one starts from nothing (master, before
     /// lending the slot; only touched pages are written).
     package func clear() {
-        let series = Int(self.header(.seriesCount).load(ordering: .acquiring))
-        let values = Int(self.header(.valuesUsed).load(ordering: .relaxed))
-        let names = Int(self.header(.namesUsed).load(ordering: .relaxed))
+        // Clamped before conversion: whatever a worker wrote, the master zeroes only the slot.
+        let series = Int(min(self.header(.seriesCount).load(ordering: .acquiring), UInt64(SlotLayout.seriesCapacity)))
+        let values = Int(min(self.header(.valuesUsed).load(ordering: .relaxed), UInt64(SlotLayout.valueCapacity)))
+        let names = Int(min(self.header(.namesUsed).load(ordering: .relaxed), UInt64(SlotLayout.nameCapacity)))
         (self.base + SlotLayout.descriptorsOffset).initializeMemory(
             as: UInt8.self,
             repeating: 0,
-            count: min(series, SlotLayout.seriesCapacity) * SlotLayout.descriptorWords * 8
+            count: series * SlotLayout.descriptorWords * 8
         )
-        (self.base + SlotLayout.valuesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: min(values, SlotLayout.valueCapacity) * 8)
-        (self.base + SlotLayout.namesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: min(names, SlotLayout.nameCapacity))
+        (self.base + SlotLayout.valuesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: values * 8)
+        (self.base + SlotLayout.namesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: names)
         self.base.initializeMemory(as: UInt8.self, repeating: 0, count: SlotLayout.headerWords * 8)
     }
 

@@ -31,9 +31,9 @@ package struct SeriesHandle: @unchecked Sendable {
         self.word(0).wrappingIncrement(by: UInt64(bitPattern: delta), ordering: .relaxed)
     }
 
-    /// Sets an integer gauge.
-    package func set(_ value: Int64) {
-        self.word(0).store(UInt64(bitPattern: value), ordering: .relaxed)
+    /// The value of a floating-point counter or gauge.
+    package var doubleValue: Double {
+        Double(bitPattern: self.word(0).load(ordering: .relaxed))
     }
 
     /// Sets a floating-point gauge.
