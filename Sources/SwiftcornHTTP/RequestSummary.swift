@@ -42,8 +42,8 @@ public final class RequestSummary {
         self.workerIndex = workerIndex
     }
 
-    /// Adds `key: value` to the request's access record (after the schema's own keys, which it
-    /// cannot replace).
+    /// Adds `key: value` to the request's access record, after the schema's own keys; a key the
+    /// schema uses (`status`, `path`…) is written as `meta_<key>` and cannot replace it.
     public func addField(_ key: String, _ value: String) {
         self.extraFields.append((key, value))
     }

@@ -1,4 +1,11 @@
 extension AccessRecord {
+    /// The schema's keys: a hook's field of the same name is written as `meta_<key>`, as
+    /// metadata of event records is, so a line never holds a key twice.
+    static let schemaKeys: Set<String> = [
+        "ts", "level", "event", "method", "path", "query", "route", "status", "duration_ms", "bytes_in", "bytes_out",
+        "remote_addr", "user_agent", "referer", "request_id", "http_version", "host", "worker", "pid",
+    ]
+
     /// The record as one JSON line, keys in schema order.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 384 + self.path.utf8.count + self.userAgent.utf8.count)
@@ -24,7 +31,7 @@ extension AccessRecord {
         writer.field("worker", self.worker)
         writer.field("pid", Int(self.pid))
         for extra in self.extraFields {
-            writer.field(dynamicKey: extra.key, extra.value)
+            writer.field(dynamicKey: Self.schemaKeys.contains(extra.key) ? "meta_" + extra.key : extra.key, extra.value)
         }
         return writer.finish()
     }

@@ -39,6 +39,14 @@ struct AccessRecordJSONTests {
         #expect(!String(decoding: Self.record().jsonLine(), as: UTF8.self).contains("route"))
     }
 
+    @Test func hookFieldsFollowTheSchemaAndCannotRepeatItsKeys() {
+        var record = Self.record()
+        record.extraFields = [AccessField(key: "tenant", value: "acme"), AccessField(key: "status", value: "forged")]
+        let line = String(decoding: record.jsonLine(), as: UTF8.self)
+        #expect(line.hasSuffix(#""pid":4242,"tenant":"acme","meta_status":"forged"}"# + "\n"))
+        #expect(line.components(separatedBy: #""status":"#).count == 2)
+    }
+
     @Test(arguments: [
         "evil\r\nX-Forged: 1",
         "quote\" and backslash\\",
