@@ -49,7 +49,8 @@ struct SocketActivationTests {
         let workers = ProcFS.children(of: process.processIdentifier)
         #expect(workers.count == 2)
         for worker in workers {
-            let environment = (try? String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)) ?? ""
+            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
+            #expect(environment.contains("SWIFTCORN_LISTEN_FDS="))
             #expect(!environment.contains("LISTEN_PID="))
         }
     }
