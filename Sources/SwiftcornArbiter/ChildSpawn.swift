@@ -8,9 +8,11 @@ import Glibc
 /// dispositions (the master blocks the signals it reads from its signalfd; a child reads its
 /// own), with the descriptors `prepare` arranges.
 enum ChildSpawn {
-    /// Spawns `executablePath` with `arguments` and `environment`; returns the child's pid.
+    /// Spawns `executablePath` (looked up in `PATH` with `searchPath`) with `arguments` and
+    /// `environment`; returns the child's pid.
     static func start(
         _ executablePath: String,
+        searchPath: Bool = false,
         arguments: [String],
         environment: [String],
         prepare: (inout posix_spawn_file_actions_t) -> Void
@@ -32,7 +34,9 @@ enum ChildSpawn {
         var pid: pid_t = 0
         let result = CStringArray.with(arguments) { argv in
             CStringArray.with(environment) { envp in
-                posix_spawn(&pid, executablePath, &actions, &attributes, argv, envp)
+                searchPath
+                    ? posix_spawnp(&pid, executablePath, &actions, &attributes, argv, envp)
+                    : posix_spawn(&pid, executablePath, &actions, &attributes, argv, envp)
             }
         }
         guard result == 0 else { throw SystemCallError("posix_spawn", subject: executablePath, errno: result) }

@@ -1,6 +1,7 @@
 import CSwiftcornSystem
 import Logging
 import SwiftcornLogging
+import SwiftcornSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -51,23 +52,13 @@ extension MasterLoop {
     /// Compresses a rotated file with `gzip` in a child process: the master never blocks on it,
     /// and the reaper ignores the child, which is no worker.
     private static func spawnCompression(of path: String, logger: Logger) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        cswiftcorn_spawn_file_actions_addclosefrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let result = CStringArray.with(["gzip", "-f", path]) { argv in
-            posix_spawnp(&pid, "gzip", &actions, &attributes, argv, cswiftcorn_environ())
-        }
-        if result != 0 {
-            logger.error("cannot compress rotated log file", metadata: ["file": "\(path)", "errno": "\(result)"])
+        do {
+            let environment = ProcessEnvironment.current.map { "\($0.key)=\($0.value)" }
+            _ = try ChildSpawn.start("gzip", searchPath: true, arguments: ["gzip", "-f", path], environment: environment) { actions in
+                cswiftcorn_spawn_file_actions_addclosefrom(&actions, 3)
+            }
+        } catch {
+            logger.error("cannot compress rotated log file", metadata: ["file": "\(path)", "error": "\(error)"])
         }
     }
 }

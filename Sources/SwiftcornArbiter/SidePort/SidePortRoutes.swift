@@ -29,7 +29,7 @@ struct SidePortRoutes: Sendable {
                 return .text(401, "a bearer token is required\n", headers: [("WWW-Authenticate", "Bearer realm=\"swiftcorn\"")])
             }
             if request.path == "/stats" {
-                return StatsPage(snapshot: self.aggregator.snapshot(), stats: self.stats.snapshot, heartbeats: self.heartbeats).response
+                return StatsPage(workers: self.aggregator.workerSamples(), stats: self.stats.snapshot, heartbeats: self.heartbeats).response
             }
             return self.metrics(request, scratch: scratch)
         default:

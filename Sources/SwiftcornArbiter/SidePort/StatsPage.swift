@@ -8,7 +8,8 @@ import Glibc
 
 /// `/stats`: the master and each live worker as JSON, for people and scripts.
 struct StatsPage {
-    let snapshot: MetricsSnapshot
+    /// What the live workers' slots say.
+    let workers: [WorkerSample]
     let stats: MasterStats.Snapshot
     let heartbeats: HeartbeatRegion
 
@@ -25,7 +26,7 @@ struct StatsPage {
         var body = Array("{\"master\":".utf8) + master.finish().dropLast()
 
         body += Array(",\"workers\":[".utf8)
-        let samples = Dictionary(self.snapshot.workers.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
+        let samples = Dictionary(self.workers.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
         for (offset, worker) in self.stats.workers.values.sorted(by: { ($0.index, $0.pid) < ($1.index, $1.pid) }).enumerated() {
             if offset > 0 { body.append(UInt8(ascii: ",")) }
             body += self.entry(worker, sample: samples[worker.pid], now: now)

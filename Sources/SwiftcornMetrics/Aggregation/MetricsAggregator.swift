@@ -69,6 +69,26 @@ package final class MetricsAggregator: Sendable {
         }
     }
 
+    /// What the live workers' slot headers say (requests, in flight), without summing any
+    /// series: enough for `/stats`.
+    package func workerSamples() -> [WorkerSample] {
+        self.state.withLock { state in
+            state.lent.keys.sorted().compactMap { number in
+                state.lent[number].flatMap { Self.sample($0, self.region.slot(number)) }
+            }
+        }
+    }
+
+    private static func sample(_ lent: LentSlot, _ slot: MetricsSlot) -> WorkerSample? {
+        guard let pid = lent.pid else { return nil }
+        return WorkerSample(
+            workerIndex: lent.workerIndex,
+            pid: pid,
+            requests: slot.header(.requests).load(ordering: .relaxed),
+            inFlight: Int64(bitPattern: slot.header(.inFlight).load(ordering: .relaxed))
+        )
+    }
+
     /// Every series summed over the retired totals and the live slots.
     package func snapshot() -> MetricsSnapshot {
         self.state.withLock { state in
@@ -87,15 +107,8 @@ package final class MetricsAggregator: Sendable {
                     SlotSummation.add(slot: slot, offset: offset, kind: series.kind, into: &totals, at: series.offset)
                 }
                 dropped &+= slot.header(.droppedSeries).load(ordering: .relaxed)
-                if let pid = lent.pid {
-                    workers.append(
-                        WorkerSample(
-                            workerIndex: lent.workerIndex,
-                            pid: pid,
-                            requests: slot.header(.requests).load(ordering: .relaxed),
-                            inFlight: Int64(bitPattern: slot.header(.inFlight).load(ordering: .relaxed))
-                        )
-                    )
+                if let sample = Self.sample(lent, slot) {
+                    workers.append(sample)
                 }
             }
             return MetricsSnapshot(
