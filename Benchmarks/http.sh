@@ -37,6 +37,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
@@ -141,25 +143,6 @@ SERVER_PID=""
 SERVER_STDOUT=""  # when set, start_server sends the server's stdout there instead of its log file
 WRK_PID=""
 
-# Stop the running server: TERM to its main process, then KILL to its whole process group
-# (each server runs in its own session, so the group holds its workers too).
-stop_server() {
-    local pid=$SERVER_PID
-    [[ -n $pid ]] || return 0
-    SERVER_PID=""
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 10))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    # Workers that outlived their master (same process group): give them a moment, then insist.
-    deadline=$((SECONDS + 5))
-    while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        sleep 0.1
-    done
-}
-
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -183,16 +166,9 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [[ " $SWIFTCORN_MODES " == *" log-journald "* || " $SERVERS " == *" journald-c-loop "* ]]; then
     [[ -e /usr/include/systemd/sd-journal.h ]] || need_apt+=(libsystemd-dev)  # for journal-loop.c
 fi
-if ((${#need_apt[@]})); then
-    SUDO=""
-    ((EUID == 0)) || SUDO=sudo
-    log "installing ${need_apt[*]} with apt-get"
-    $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${need_apt[@]}"
-fi
+install_packages "${need_apt[@]}"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 # Poll GET / until it answers "Hello", the process dies, or the deadline passes.
 wait_ready() {

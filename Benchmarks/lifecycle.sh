@@ -17,6 +17,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -34,15 +36,6 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; 
 
 WORK=$(mktemp -d /tmp/swiftcorn-lifecycle.XXXXXX)
 SERVER_PID=""
-stop_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 15))
-    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
 cleanup() {
     stop_server
     rm -rf "$WORK"
@@ -124,10 +117,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
         "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$recycle_ratio" "$recycle_failures"
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 verdict() { awk -v r="$1" -v none="$NO_EVENTS" 'BEGIN {print (r >= 0.9 && none == 0) ? "met" : "MISSED"}'; }
-reload_ratio=$(median "${RELOAD_RATIOS[@]}")
-recycle_ratio=$(median "${RECYCLE_RATIOS[@]}")
+reload_ratio=$(median_of "${RELOAD_RATIOS[@]}")
+recycle_ratio=$(median_of "${RECYCLE_RATIOS[@]}")
 total_failures=$(printf '%s\n' "${FAILURES[@]}" | awk '{s += $1} END {print s + 0}')
 failure_verdict=$([[ $total_failures == 0 ]] && echo met || echo MISSED)
 echo

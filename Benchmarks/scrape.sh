@@ -45,6 +45,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
 
 SCRAPES=${SCRAPES:-300}
 WORKERS=${WORKERS:-16}
@@ -88,24 +90,6 @@ WORK=$(mktemp -d /tmp/swiftcorn-scrape.XXXXXX)
 SERVER_PID=""
 WRK_PID=""
 
-# Stop the server: TERM to the master, then KILL to its whole process group (it runs in its own
-# session, so the group holds its workers too).
-stop_server() {
-    local pid=$SERVER_PID
-    [[ -n $pid ]] || return 0
-    SERVER_PID=""
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 10))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    deadline=$((SECONDS + 5))
-    while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        sleep 0.1
-    done
-}
-
 stop_wrk() {
     local pid=$WRK_PID
     [[ -n $pid ]] || return 0
@@ -132,19 +116,12 @@ trap 'exit 143' TERM
 # --- tools ------------------------------------------------------------------------------------
 need_apt=()
 for tool in wrk curl jq; do command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool"); done
-if ((${#need_apt[@]})); then
-    SUDO=""
-    ((EUID == 0)) || SUDO=sudo
-    log "installing ${need_apt[*]} with apt-get"
-    $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${need_apt[@]}"
-fi
+install_packages "${need_apt[@]}"
 if [[ ! -x $SWIFTCORN_BIN ]]; then
     log "no executable at $SWIFTCORN_BIN (build with: swift build -c release --product swiftcorn)"
     exit 1
 fi
 
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 # http_code URL [CURL ARGS...]: the status of GET URL, 000 when there is no answer.
 http_code() {
