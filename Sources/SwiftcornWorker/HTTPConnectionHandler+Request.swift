@@ -151,32 +151,6 @@ extension HTTPConnectionHandler {
         }
     }
 
-    /// Answers `status` and closes: used for requests the server refuses before the application sees them.
-    func refuse(_ status: HTTPResponse.Status, context: ChannelHandlerContext) {
-        self.closeWhenIdle = true
-        self.refused = true
-        self.timer.cancel()
-        let response = ResponseHeadEncoder.errorResponse(status, date: HTTPDateCache.current.value, allocator: context.channel.allocator)
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(self.wrapOutboundOut(response)).whenComplete { _ in
-            loopBoundContext.value.close(mode: .output, promise: nil)
-        }
-        // Unread bytes in the socket would turn the close into a reset that can destroy the
-        // response before the client reads it; half-close and let the client close.
-        self.active?.bodySource?.finish(HTTPError(status))
-        if let active = self.active {
-            // A request refused after it reached the app (a body over the limit, a broken chunk)
-            // ends here: measured and logged like any other, with the refusal as its status.
-            if !active.responseEnded {
-                self.recordEnd(of: active, status: active.responseStarted ? nil : Int(status.code))
-            }
-            self.settings.inFlight.end(active.flightKey)
-        }
-        self.active = nil
-        self.queued.removeAll()
-        self.armTimer(after: .seconds(2), expiry: .linger)
-    }
-
     private func sendContinue(context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 25)
         buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
@@ -189,24 +163,5 @@ extension HTTPConnectionHandler {
         } else {
             self.armTimer(after: self.settings.keepalive, expiry: .idle)
         }
-    }
-
-    /// A trusted peer's `X-Request-ID` when it is a sane token, else a fresh id.
-    static func requestID(_ incoming: String?, trusted: Bool, generator: RequestIDGenerator) -> String {
-        if trusted, let incoming, (1...128).contains(incoming.utf8.count),
-            incoming.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-        {
-            return incoming
-        }
-        return generator.next()
-    }
-
-    /// The client a trusted proxy names first in `X-Forwarded-For`.
-    static func forwardedClient(_ forwarded: String?) -> String? {
-        guard let forwarded else { return nil }
-        guard var first = forwarded.split(separator: ",", maxSplits: 1).first else { return nil }
-        while first.first == " " { first.removeFirst() }
-        while first.last == " " { first.removeLast() }
-        return first.isEmpty ? nil : String(first)
     }
 }
