@@ -18,13 +18,18 @@ public enum ErrorLog {
     )
 
     /// Installs the writer, the worker index (0 in the master) and the lowest level written.
+    ///
+    /// The previous writer writes what it holds, closes its files and ends its thread: a
+    /// reload (HUP) must not leave one thread and one descriptor per file behind each time.
     public static func configure(writer: LogWriter, worker: Int, level: Logger.Level) {
         let previous = Self.state.withLock { state in
             let previous = state.writer
             state = State(writer: writer, worker: worker, level: level, observer: state.observer)
             return previous
         }
-        previous.flush()
+        if previous !== writer {
+            previous.finish()
+        }
     }
 
     /// Calls `observer` with the level of every record of warning level or above written from

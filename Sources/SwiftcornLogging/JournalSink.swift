@@ -51,6 +51,8 @@ final class JournalSink: LogSink {
 
     func reopen() {}
 
+    func close() {}
+
     private func fallback(_ entry: LogEntry) {
         self.fallbackRecords += 1
         StreamSink.writeAll(LogFormat.json.line(for: entry), to: 2)

@@ -4,4 +4,6 @@ protocol LogSink: AnyObject {
     func write(_ entries: [LogEntry])
     /// Reopens what can be reopened, after an outside tool moved a file.
     func reopen()
+    /// Releases what the sink holds open; nothing is written afterwards.
+    func close()
 }

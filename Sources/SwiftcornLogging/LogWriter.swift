@@ -35,6 +35,9 @@ public final class LogWriter: @unchecked Sendable {
     private var writing = false
     private var reopenRequested = false
     private var droppedSinceReport = 0
+    /// ``finish()`` was called; the thread ends once the queue is empty.
+    private var finishing = false
+    private var finished = false
     private let droppedCount = Atomic<Int>(0)
     private let writtenCount = Atomic<Int>(0)
     private let fallbackCount = Atomic<Int>(0)
@@ -92,6 +95,13 @@ public final class LogWriter: @unchecked Sendable {
     /// Queues `entry`; a report of dropped records bypasses the limit, or its count would be lost too.
     func submit(_ entry: LogEntry, bypassingLimit: Bool) {
         pthread_mutex_lock(self.lock)
+        if self.finishing {
+            pthread_mutex_unlock(self.lock)
+            // A logger that read the writer just before it was replaced: the new one takes it.
+            let current = ErrorLog.writer
+            if current !== self { current.submit(entry, bypassingLimit: bypassingLimit) }
+            return
+        }
         while self.queue.count >= self.capacity && !bypassingLimit {
             if self.policy == .drop {
                 self.droppedSinceReport += 1
@@ -117,6 +127,18 @@ public final class LogWriter: @unchecked Sendable {
         pthread_mutex_unlock(self.lock)
     }
 
+    /// Writes everything queued, closes the destinations and ends the writer thread; records
+    /// submitted afterwards go to the error log's current writer. For a writer being replaced.
+    public func finish() {
+        pthread_mutex_lock(self.lock)
+        self.finishing = true
+        pthread_cond_signal(self.notEmpty)
+        while !self.finished {
+            pthread_cond_wait(self.idle, self.lock)
+        }
+        pthread_mutex_unlock(self.lock)
+    }
+
     /// Reopens file destinations before the next write, after they were moved (USR1).
     public func reopen() {
         pthread_mutex_lock(self.lock)
@@ -130,10 +152,17 @@ public final class LogWriter: @unchecked Sendable {
             pthread_mutex_lock(self.lock)
             while self.queue.isEmpty && !self.reopenRequested {
                 self.writing = false
+                if self.finishing {
+                    for sink in self.sinks { sink.close() }
+                    self.finished = true
+                    pthread_cond_broadcast(self.idle)
+                    pthread_mutex_unlock(self.lock)
+                    return
+                }
                 pthread_cond_broadcast(self.idle)
                 pthread_cond_wait(self.notEmpty, self.lock)
             }
-            if self.queue.count < Self.batchTarget && !self.reopenRequested {
+            if self.queue.count < Self.batchTarget && !self.reopenRequested && !self.finishing {
                 // Let a few more records arrive: one wake-up and one write per record would cost
                 // the producers a futex wake each and the machine a context switch each, and a
                 // log line a fraction of a millisecond late costs nobody anything.

@@ -49,10 +49,17 @@ final class StreamSink: LogSink {
         let fresh = Self.open(path)
         guard fresh >= 0 else { return }
         if self.descriptor >= 0 {
-            close(self.descriptor)
+            Glibc.close(self.descriptor)
         }
         self.descriptor = fresh
         self.needsAtomicChunks = Self.needsAtomicChunks(fresh)
+    }
+
+    func close() {
+        // Standard streams belong to the process, not to the sink.
+        guard self.path != nil, self.descriptor >= 0 else { return }
+        Glibc.close(self.descriptor)
+        self.descriptor = -1
     }
 
     private static func open(_ path: String) -> Int32 {

@@ -30,4 +30,29 @@ struct ReloadTests {
         #expect(try HTTPTestConnection(port: server.port).request("POST", "/echo", body: Array(repeating: 65, count: 2000)).status == 200)
         #expect(server.log.components(separatedBy: "\"reason\":\"reload\"").count - 1 == 2)
     }
+
+    @Test("each HUP replaces the master's error-log writer: no thread or descriptor is left behind")
+    func reloadsLeaveNoWriterBehind() throws {
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-hup-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: errorLog) }
+        let server = try TestServer.start(["-w", "1", "--error-logfile", errorLog, "--access-logfile", "none"])
+        defer { server.stop() }
+        var workers = Set(try server.waitForWorkers(1))
+        let threadsBefore = Self.threadCount(of: server.pid)
+        for reload in 1...3 {
+            server.signal(SIGHUP)
+            workers = Set(try server.waitForWorkers(1, excluding: workers))
+            try Poll.until("reload \(reload) logged", timeout: .seconds(10)) {
+                let log = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
+                return log.components(separatedBy: "reloading: rolling the workers").count - 1 == reload
+            }
+        }
+        let openOnTheLog = ProcFS.openDescriptors(of: server.pid).values.filter { $0 == errorLog }
+        #expect(openOnTheLog.count == 1, "the master holds \(openOnTheLog.count) descriptors on its error log")
+        #expect(Self.threadCount(of: server.pid) == threadsBefore)
+    }
+
+    static func threadCount(of pid: pid_t) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count
+    }
 }
