@@ -6,6 +6,8 @@
 #   steady   -w $WORKERS, no events
 #   reload   the same, with a HUP every RELOAD_EVERY seconds (every worker replaced each time)
 #   recycle  -w $WORKERS --max-requests $MAX_REQUESTS --max-requests-jitter $JITTER
+#   recycle-exec  the same with --worker-start exec (each worker executed, not forked by the fork
+#            server): not judged, it shows what the fork server saves
 # The verdicts are the medians over rounds of reload/steady and recycle/steady requests per
 # second (target >= 0.9 each) and the failures of every event run: socket errors plus non-2xx
 # responses (target 0).
@@ -81,10 +83,10 @@ measure_with_reloads() {
     wait "$reloader" 2>/dev/null || true
 }
 
-declare -a STEADY RELOAD RECYCLE FAILURES RELOAD_RATIOS RECYCLE_RATIOS
+declare -a STEADY RELOAD RECYCLE RECYCLE_EXEC FAILURES RELOAD_RATIOS RECYCLE_RATIOS RECYCLE_EXEC_RATIOS
 NO_EVENTS=0  # rounds whose event run saw no reload or no recycling: their ratio proves nothing
 for ((round = 1; round <= ROUNDS; round++)); do
-    port=$((BASE_PORT + round * 3))
+    port=$((BASE_PORT + round * 4))
     start_server "$port"
     wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     read -r steady _ < <(measure "$port")
@@ -105,7 +107,16 @@ for ((round = 1; round <= ROUNDS; round++)); do
     if ((reloads == 0 || recycled == 0)); then NO_EVENTS=$((NO_EVENTS + 1)); fi
     stop_server
 
+    port=$((port + 1))
+    start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER" --worker-start exec
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
+    read -r recycle_exec _ < <(measure "$port")
+    stop_server
+
     reload_ratio=$(awk -v c="$reload" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    recycle_exec_ratio=$(awk -v c="$recycle_exec" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    RECYCLE_EXEC+=("$recycle_exec")
+    RECYCLE_EXEC_RATIOS+=("$recycle_exec_ratio")
     recycle_ratio=$(awk -v c="$recycle" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
     STEADY+=("$steady")
     RELOAD+=("$reload")
@@ -113,26 +124,30 @@ for ((round = 1; round <= ROUNDS; round++)); do
     FAILURES+=("$((reload_failures + recycle_failures))")
     RELOAD_RATIOS+=("$reload_ratio")
     RECYCLE_RATIOS+=("$recycle_ratio")
-    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles), ratio %s, failures %s\n' \
-        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$recycle_ratio" "$recycle_failures"
+    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles), ratio %s, failures %s | recycle-exec %s req/s, ratio %s\n' \
+        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$recycle_ratio" "$recycle_failures" \
+        "$recycle_exec" "$recycle_exec_ratio"
 done
 
 verdict() { awk -v r="$1" -v none="$NO_EVENTS" 'BEGIN {print (r >= 0.9 && none == 0) ? "met" : "MISSED"}'; }
 reload_ratio=$(median_of "${RELOAD_RATIOS[@]}")
 recycle_ratio=$(median_of "${RECYCLE_RATIOS[@]}")
+recycle_exec_ratio=$(median_of "${RECYCLE_EXEC_RATIOS[@]}")
 total_failures=$(printf '%s\n' "${FAILURES[@]}" | awk '{s += $1} END {print s + 0}')
 failure_verdict=$([[ $total_failures == 0 ]] && echo met || echo MISSED)
 echo
 echo "reload/steady median ratio:  $reload_ratio (HUP every ${RELOAD_EVERY}s; target >= 0.9: $(verdict "$reload_ratio"))"
 echo "recycle/steady median ratio: $recycle_ratio (max_requests $MAX_REQUESTS; target >= 0.9: $(verdict "$recycle_ratio"))"
+echo "recycle-exec/steady median ratio: $recycle_exec_ratio (the same, workers executed instead of forked; not judged)"
 echo "failed requests under events: $total_failures (target 0: $failure_verdict)"
 ((NO_EVENTS == 0)) || echo "$NO_EVENTS round(s) saw no reload or no recycling: the ratios are MISSED, not measured"
 
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 join() { local IFS=,; echo "$*"; }
-printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"reload":[%s],"recycle":[%s],"reload_ratios":[%s],"recycle_ratios":[%s],"failures":[%s],"reload_ratio":%s,"recycle_ratio":%s,"failure_verdict":"%s"}\n' \
+printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"reload":[%s],"recycle":[%s],"reload_ratios":[%s],"recycle_ratios":[%s],"recycle_exec":[%s],"recycle_exec_ratios":[%s],"recycle_exec_ratio":%s,"failures":[%s],"reload_ratio":%s,"recycle_ratio":%s,"failure_verdict":"%s"}\n' \
     "$stamp" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$WORKERS" "$RELOAD_EVERY" "$MAX_REQUESTS" \
     "$(join "${STEADY[@]}")" "$(join "${RELOAD[@]}")" "$(join "${RECYCLE[@]}")" "$(join "${RELOAD_RATIOS[@]}")" \
-    "$(join "${RECYCLE_RATIOS[@]}")" "$(join "${FAILURES[@]}")" "$reload_ratio" "$recycle_ratio" "$failure_verdict" \
+    "$(join "${RECYCLE_RATIOS[@]}")" "$(join "${RECYCLE_EXEC[@]}")" "$(join "${RECYCLE_EXEC_RATIOS[@]}")" "$recycle_exec_ratio" \
+    "$(join "${FAILURES[@]}")" "$reload_ratio" "$recycle_ratio" "$failure_verdict" \
     >"$RESULTS_DIR/lifecycle-$stamp.json"

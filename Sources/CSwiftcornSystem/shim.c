@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "CSwiftcornSystem.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <sys/prctl.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -96,4 +99,51 @@ uint64_t cswiftcorn_monotonic_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+int cswiftcorn_set_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+pid_t cswiftcorn_fork_orphan(int reply_fd) {
+    pid_t intermediate = fork();
+    if (intermediate < 0) {
+        return -1;
+    }
+    if (intermediate == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            return 0;
+        }
+        int64_t reply = grandchild > 0 ? (int64_t)grandchild : -(int64_t)errno;
+        ssize_t sent;
+        do {
+            sent = send(reply_fd, &reply, sizeof(reply), MSG_NOSIGNAL);
+        } while (sent < 0 && errno == EINTR);
+        _exit(sent == (ssize_t)sizeof(reply) ? 0 : 1);
+    }
+    int status;
+    while (waitpid(intermediate, &status, 0) < 0 && errno == EINTR) {
+    }
+    return intermediate;
+}
+
+int cswiftcorn_thread_count(void) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (!tasks) {
+        return -1;
+    }
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(tasks)) != NULL) {
+        if (entry->d_name[0] != '.') {
+            count++;
+        }
+    }
+    closedir(tasks);
+    return count;
+}
+
+void cswiftcorn_close_from(int lowfd) {
+    closefrom(lowfd);
 }

@@ -43,11 +43,15 @@ public enum Swiftcorn {
         // are read from signalfds, so no thread may leave them deliverable.
         // A worker also reads SIGABRT, the master's timeout notice, to log what it was doing first.
         SignalDescriptor.block(
-            [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2] + (WorkerProcess.isWorker ? [SIGABRT] : [])
+            [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
+                + (WorkerProcess.isWorker || ForkServer.isForkServer ? [SIGABRT] : [])
         )
         LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
         if WorkerProcess.isWorker {
             WorkerProcess.run(hooks: hooks, makeResponder: makeApp)
+        }
+        if ForkServer.isForkServer {
+            ForkServer.run(hooks: hooks, makeResponder: makeApp)
         }
         let environment = ProcessEnvironment.current
         let commandLine = Array(arguments.dropFirst())

@@ -1,3 +1,4 @@
+import CSwiftcornSystem
 import Logging
 import SwiftcornConfig
 import SwiftcornHTTP
@@ -55,6 +56,8 @@ public struct Arbiter {
     /// the blocked signal mask the signalfd depends on.
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        // Workers forked by the fork server are orphaned to the master, to be reaped here.
+        _ = cswiftcorn_set_child_subreaper()
         self.hooks.onStarting?()
         let predecessor = getenv(UpgradeEnvironment.oldMasterPID).flatMap { pid_t(String(cString: $0)) }
         unsetenv(UpgradeEnvironment.oldMasterPID)
@@ -84,21 +87,21 @@ public struct Arbiter {
             guard let sidePort = self.startSidePort(aggregator: aggregator, stats: stats, heartbeats: heartbeats, upgrading: predecessor != nil)
             else { return 1 }
             defer { sidePort?.stop() }
-            let spawner = WorkerSpawner(
-                executablePath: self.executablePath,
-                sockets: sockets,
-                configurationJSON: ConfigurationCoding.encode(self.configuration),
-                processName: self.processName,
-                controlDescriptor: control.writeDescriptor,
-                heartbeats: heartbeats,
-                threads: self.configuration.threads,
-                metrics: aggregator?.region
-            )
             var loop = MasterLoop(
                 configuration: self.configuration,
                 reloader: self.reloader,
                 logger: self.logger,
-                spawner: spawner,
+                // Built in place: a local would keep the first fork server alive past a reload.
+                spawner: WorkerSpawner(
+                    executablePath: self.executablePath,
+                    sockets: sockets,
+                    configuration: self.configuration,
+                    processName: self.processName,
+                    controlDescriptor: control.writeDescriptor,
+                    heartbeats: heartbeats,
+                    metrics: aggregator?.region,
+                    logger: self.logger
+                ),
                 signals: signals,
                 control: control,
                 heartbeats: heartbeats,
@@ -109,6 +112,7 @@ public struct Arbiter {
                 sidePort: sidePort
             )
             let status = loop.run()
+            loop.spawner.forkServer?.stop()
             handedOver = loop.successor != nil
             return status
         } catch {

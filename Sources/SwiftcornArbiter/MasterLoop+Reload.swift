@@ -31,6 +31,7 @@ extension MasterLoop {
         self.configuration = resolved.configuration
         self.observed.stats.reloaded()
         self.hooks.onReload?()
+        self.spawner.forkServer?.release()
         self.spawner = self.spawner.with(configuration: self.configuration)
         ErrorLog.configure(
             writer: self.configuration.logging.makeErrorWriter(worker: 0),

@@ -1,4 +1,5 @@
 import CSwiftcornSystem
+import Logging
 import SwiftcornConfig
 import SwiftcornMetrics
 import SwiftcornSystem
@@ -7,11 +8,13 @@ import SwiftcornSystem
 import Glibc
 #endif
 
-/// Starts worker processes by re-executing this binary with `posix_spawn`.
+/// Starts worker processes: forked by the fork server of this configuration, or, when that is
+/// off or failed, by executing this binary with `posix_spawn`.
 ///
-/// Never `fork` without `exec`: forking a multithreaded Swift process is undefined behaviour.
-/// The child gets the listening sockets at fds 3…, nothing else beyond stdio, default signal
-/// dispositions and an empty signal mask (the master blocks the signals it reads from a signalfd).
+/// The master itself never forks: forking a multithreaded Swift process is undefined behaviour.
+/// Either way a worker gets the listening sockets at fds 3…, the control pipe, the heartbeat and
+/// metrics regions after them, nothing else beyond stdio, default signal dispositions and the
+/// signal mask `Swiftcorn.main` sets.
 struct WorkerSpawner {
     /// The binary to execute.
     let executablePath: String
@@ -29,18 +32,46 @@ struct WorkerSpawner {
     let threads: Int
     /// The metrics region, handed to each worker after the heartbeat region; `nil` when off.
     let metrics: MetricsRegion?
+    /// The fork server of this configuration; `nil` when workers are executed.
+    let forkServer: ForkServerConnection?
+    /// Where a failing fork server is reported.
+    let logger: Logger
+
+    /// A spawner handing workers `configuration`.
+    init(
+        executablePath: String,
+        sockets: [ListeningSocket],
+        configuration: ServerConfiguration,
+        processName: String,
+        controlDescriptor: Int32,
+        heartbeats: HeartbeatRegion,
+        metrics: MetricsRegion?,
+        logger: Logger
+    ) {
+        self.executablePath = executablePath
+        self.sockets = sockets
+        self.configurationJSON = ConfigurationCoding.encode(configuration)
+        self.processName = processName
+        self.controlDescriptor = controlDescriptor
+        self.heartbeats = heartbeats
+        self.threads = configuration.threads
+        self.metrics = metrics
+        self.forkServer = configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
+        self.logger = logger
+    }
 
     /// The same spawner handing workers `configuration` instead.
+    /// (A new fork server too: the old one exits once the old spawner is released.)
     func with(configuration: ServerConfiguration) -> WorkerSpawner {
         WorkerSpawner(
             executablePath: self.executablePath,
             sockets: self.sockets,
-            configurationJSON: ConfigurationCoding.encode(configuration),
+            configuration: configuration,
             processName: self.processName,
             controlDescriptor: self.controlDescriptor,
             heartbeats: self.heartbeats,
-            threads: configuration.threads,
-            metrics: self.metrics
+            metrics: self.metrics,
+            logger: self.logger
         )
     }
 
@@ -49,31 +80,56 @@ struct WorkerSpawner {
     func spawn(index: Int, heartbeatSlot: Int, metricsSlot: Int?) throws(SystemCallError) -> pid_t {
         // The heartbeat counts from the spawn: a worker that hangs while booting is caught too.
         self.heartbeats.reset(index: heartbeatSlot, loops: self.threads)
+        let request = ForkRequest(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: self.metrics == nil ? nil : metricsSlot)
+        if let pid = self.forkServer?.fork(request, start: self.startForkServer) {
+            return pid
+        }
         return try ChildSpawn.start(
             self.executablePath,
             arguments: ["\(self.processName): worker \(index)"],
-            environment: self.environment(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
+            environment: self.environment(request)
         ) { actions in
-            for (offset, socket) in self.sockets.enumerated() {
-                posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
-            }
-            posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
-            posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
-            if let metrics = self.metrics {
-                posix_spawn_file_actions_adddup2(&actions, metrics.fileDescriptor, Int32(5 + self.sockets.count))
-            }
-            cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(6 + self.sockets.count))
+            self.handOver(&actions, forkServerSocket: nil)
         }
     }
 
-    /// The master's environment without anything addressed to the master alone, plus the worker's.
+    /// Executes the fork server with `socket`, its end of the connection, after the descriptors
+    /// every worker gets.
+    private func startForkServer(socket: Int32) throws(SystemCallError) -> pid_t {
+        try ChildSpawn.start(
+            self.executablePath,
+            arguments: [self.processName + WorkerEnvironment.forkServerTitle],
+            environment: self.environment(nil) + ["\(WorkerEnvironment.forkServerFD)=\(6 + self.sockets.count)"]
+        ) { actions in
+            self.handOver(&actions, forkServerSocket: socket)
+        }
+    }
+
+    private func handOver(_ actions: inout posix_spawn_file_actions_t, forkServerSocket: Int32?) {
+        for (offset, socket) in self.sockets.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
+        }
+        posix_spawn_file_actions_adddup2(&actions, self.controlDescriptor, Int32(3 + self.sockets.count))
+        posix_spawn_file_actions_adddup2(&actions, self.heartbeats.fileDescriptor, Int32(4 + self.sockets.count))
+        if let metrics = self.metrics {
+            posix_spawn_file_actions_adddup2(&actions, metrics.fileDescriptor, Int32(5 + self.sockets.count))
+        }
+        if let forkServerSocket {
+            posix_spawn_file_actions_adddup2(&actions, forkServerSocket, Int32(6 + self.sockets.count))
+        }
+        cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(forkServerSocket == nil ? 6 : 7) + Int32(self.sockets.count))
+    }
+
+    /// The master's environment without anything addressed to the master alone, plus the
+    /// worker's `request` (the fork server gets everything but the request's slots).
     /// (Configuration variables may stay: a worker reads its configuration from the master only.)
-    private func environment(index: Int, heartbeatSlot: Int, metricsSlot: Int?) -> [String] {
+    private func environment(_ request: ForkRequest?) -> [String] {
         let masterOnly = [
             "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
             "\(WorkerEnvironment.listenFDs)=", "\(WorkerEnvironment.workerIndex)=", "\(WorkerEnvironment.masterPID)=",
             "\(WorkerEnvironment.configuration)=", "\(WorkerEnvironment.controlFD)=", "\(WorkerEnvironment.heartbeatFD)=",
             "\(WorkerEnvironment.metricsFD)=", "\(WorkerEnvironment.metricsSlot)=", "\(WorkerEnvironment.heartbeatSlot)=",
+            "\(WorkerEnvironment.forkServerFD)=",
         ]
         var environment: [String] = []
         var entry = cswiftcorn_environ()
@@ -85,15 +141,20 @@ struct WorkerSpawner {
             entry = entry?.advanced(by: 1)
         }
         environment.append("\(WorkerEnvironment.listenFDs)=\(self.sockets.count)")
-        environment.append("\(WorkerEnvironment.workerIndex)=\(index)")
         environment.append("\(WorkerEnvironment.masterPID)=\(getpid())")
         environment.append("\(WorkerEnvironment.configuration)=\(self.configurationJSON)")
         environment.append("\(WorkerEnvironment.controlFD)=\(3 + self.sockets.count)")
         environment.append("\(WorkerEnvironment.heartbeatFD)=\(4 + self.sockets.count)")
-        environment.append("\(WorkerEnvironment.heartbeatSlot)=\(heartbeatSlot)")
-        if self.metrics != nil, let metricsSlot {
+        if self.metrics != nil {
             environment.append("\(WorkerEnvironment.metricsFD)=\(5 + self.sockets.count)")
+        }
+        guard let request else { return environment }
+        environment.append("\(WorkerEnvironment.workerIndex)=\(request.index)")
+        environment.append("\(WorkerEnvironment.heartbeatSlot)=\(request.heartbeatSlot)")
+        if let metricsSlot = request.metricsSlot {
             environment.append("\(WorkerEnvironment.metricsSlot)=\(metricsSlot)")
+        } else {
+            environment.removeAll { $0.hasPrefix("\(WorkerEnvironment.metricsFD)=") }
         }
         return environment
     }

@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var statsd = StatsdConfiguration()
     /// On USR2, whether the old master stops once the new one is ready.
     public var upgradeAutoStop: Bool = false
+    /// How the master starts workers: `fork` them from its fork server (linked and loaded once),
+    /// or `exec` the binary for each.
+    public var workerStart: String = "fork"
 
     /// The defaults.
     public init() {}

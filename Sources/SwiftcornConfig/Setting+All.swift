@@ -48,6 +48,13 @@ extension Setting {
             "on USR2, stop the old master once the new one is ready",
             \.upgradeAutoStop
         ),
+        .choice(
+            "worker_start",
+            ["--worker-start"],
+            ["fork", "exec"],
+            "start workers by forking a preloaded fork server, or by executing the binary",
+            \.workerStart
+        ),
         .choice("app", ["--app"], ["demo", "static"], "built-in app of the swiftcorn executable", \.app),
         .optionalText("static_root", ["--root"], "DIR", "directory served by --app static", \.staticRoot),
         .boolean("enable_fault_endpoints", ["--enable-fault-endpoints"], "activate the demo app's /fault/* endpoints", \.enableFaultEndpoints),

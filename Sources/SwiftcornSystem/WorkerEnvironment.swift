@@ -20,6 +20,12 @@ public enum WorkerEnvironment {
     public static let metricsFD = "SWIFTCORN_METRICS_FD"
     /// The number of the metrics slot lent to this worker process.
     public static let metricsSlot = "SWIFTCORN_METRICS_SLOT"
+    /// The descriptor of the fork server's socket to the master; its presence makes the process
+    /// the fork server.
+    public static let forkServerFD = "SWIFTCORN_FORK_SERVER_FD"
+    /// What follows the program name in the fork server's command line; as long as
+    /// `: worker 1024`, so a forked worker can write its own title in its place.
+    public static let forkServerTitle = ": fork server"
     /// Slots in the heartbeat region: the most worker processes a master can have at once.
     public static let heartbeatSlots = 1024
     /// Exit status of a worker whose application failed to start; the master then stops, as gunicorn does.

@@ -28,6 +28,16 @@ public enum WorkerProcess {
     /// `makeResponder` builds the application; when it throws, the worker exits with the
     /// boot-failure status and the master stops.
     public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+        Self.run(hooks: hooks, makeResponder: makeResponder, decoded: nil)
+    }
+
+    /// Runs the worker role with the configuration `decoded` already, when the fork server
+    /// decoded it once for every worker it forks.
+    static func run(
+        hooks: ServerHooks,
+        makeResponder: (ServerConfiguration) throws -> any Responder,
+        decoded: ServerConfiguration?
+    ) -> Never {
         let index = Int(String(cString: getenv(WorkerEnvironment.workerIndex))) ?? 0
         // Records carry the worker index and pid themselves (ErrorLog knows them).
         let logger = Logger(label: "swiftcorn.worker")
@@ -50,7 +60,7 @@ public enum WorkerProcess {
 
         let configuration: ServerConfiguration
         do {
-            configuration = try ConfigurationCoding.decode(getenv(WorkerEnvironment.configuration).map { String(cString: $0) } ?? "")
+            configuration = try decoded ?? Self.handedOverConfiguration()
         } catch {
             logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
             Self.exitBootFailure()
@@ -113,5 +123,10 @@ public enum WorkerProcess {
             hooks: hooks,
             logger: logger
         )
+    }
+
+    /// The configuration the master handed over in the environment.
+    static func handedOverConfiguration() throws -> ServerConfiguration {
+        try ConfigurationCoding.decode(getenv(WorkerEnvironment.configuration).map { String(cString: $0) } ?? "")
     }
 }

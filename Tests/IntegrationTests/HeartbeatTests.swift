@@ -35,7 +35,10 @@ struct HeartbeatTests {
 
     @Test("a replacement and the worker it replaces stamp different heartbeat slots")
     func handOverUsesSeparateSlots() throws {
-        let server = try TestServer.start(["-w", "2", "--max-requests", "40", "--access-logfile", "none"])
+        // Executed workers: /proc/PID/environ shows the environment a process was executed with,
+        // which a forked worker rewrites after the fact with setenv (the master lends the slots
+        // alike either way).
+        let server = try TestServer.start(["-w", "2", "--max-requests", "40", "--access-logfile", "none", "--worker-start", "exec"])
         defer { server.stop() }
         let load = try LoadRun(port: server.port, connections: 4, duration: .seconds(4))
         var sharedIndexSeen = false

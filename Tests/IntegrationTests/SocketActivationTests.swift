@@ -46,7 +46,7 @@ struct SocketActivationTests {
         // The -b address was not bound: the passed socket replaces it.
         #expect(throws: (any Error).self) { try HTTPTestConnection(port: unusedBind) }
         // Workers got the socket through SWIFTCORN_LISTEN_FDS, not systemd's variables.
-        let workers = ProcFS.children(of: process.processIdentifier)
+        let workers = ProcFS.workers(of: process.processIdentifier)
         #expect(workers.count == 2)
         for worker in workers {
             let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)

@@ -43,7 +43,7 @@ struct UpgradeTests {
             return Self.pid(in: pidfile + ".oldbin") == server.pid
         }
         defer { Self.stopMaster(newMaster) }
-        try Poll.until("the new master's workers", timeout: .seconds(20)) { ProcFS.children(of: newMaster).count == 2 }
+        try Poll.until("the new master's workers", timeout: .seconds(20)) { ProcFS.workers(of: newMaster).count == 2 }
         // Both generations accept on the same sockets for a while; then the old master leaves.
         Thread.sleep(forTimeInterval: 2)
         server.signal(SIGQUIT)
@@ -56,7 +56,7 @@ struct UpgradeTests {
         #expect(summary.requests > 1000)
         #expect(summary.socketErrors == 0, "\(summary.text)")
         #expect(summary.non2xx == 0)
-        let newWorkers = Set(ProcFS.children(of: newMaster))
+        let newWorkers = Set(ProcFS.workers(of: newMaster))
         let answer = try WorkerIdentity(HTTPTestConnection(port: server.port).request("GET", "/worker"))
         #expect(newWorkers.contains(answer.pid))
     }

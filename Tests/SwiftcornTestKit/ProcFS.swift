@@ -17,6 +17,23 @@ public enum ProcFS {
         }.sorted()
     }
 
+    /// Pids of the workers of master `parent`: its children but the fork server.
+    public static func workers(of parent: pid_t) -> [pid_t] {
+        Self.children(of: parent).filter { !Self.commandLine(of: $0).hasSuffix(": fork server") }
+    }
+
+    /// The fork server of master `parent`, if it runs one.
+    public static func forkServer(of parent: pid_t) -> pid_t? {
+        Self.children(of: parent).first { Self.commandLine(of: $0).hasSuffix(": fork server") }
+    }
+
+    /// The command line of `pid`, its arguments joined by spaces.
+    public static func commandLine(of pid: pid_t) -> String {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        let text = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+        return String(text.reversed().drop { $0 == " " }.reversed())
+    }
+
     /// The open file descriptors of `pid` with what each points to.
     public static func openDescriptors(of pid: pid_t) -> [Int: String] {
         let directory = "/proc/\(pid)/fd"

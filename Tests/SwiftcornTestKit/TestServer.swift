@@ -102,9 +102,9 @@ public final class TestServer: @unchecked Sendable {
         kill(self.pid, signal)
     }
 
-    /// Pids of the master's live children: its workers.
+    /// Pids of the master's live workers (its children but the fork server).
     public var workerPIDs: [pid_t] {
-        ProcFS.children(of: self.pid)
+        ProcFS.workers(of: self.pid)
     }
 
     /// Waits until the master has `count` workers, none of them in `excluding`.

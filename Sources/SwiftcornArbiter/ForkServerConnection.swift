@@ -1,0 +1,122 @@
+import Logging
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The master's end of a fork server (see `ForkServer` in SwiftcornWorker): starts it on first
+/// use, asks it for workers, and gives it up for good on its first failure, after which the
+/// spawner executes workers itself.
+///
+/// A request blocks the master until the answer, which takes well under a millisecond once the
+/// server runs (the first one waits for it to boot); ``answerTimeout`` bounds it.
+/// Confined to the master's main thread; not `Sendable`.
+final class ForkServerConnection {
+    private enum State {
+        case idle
+        case running(pid: pid_t, socket: Int32)
+        case failed
+    }
+
+    /// The longest wait for an answer, including the server's own boot on the first request.
+    static let answerTimeout: Int32 = 5000
+
+    private var state = State.idle
+    private let logger: Logger
+
+    /// A connection whose server is started on first use.
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    deinit {
+        if case .running(_, let socket) = self.state {
+            // The server exits when it reads the end of the stream; the master reaps it.
+            close(socket)
+        }
+    }
+
+    /// Closes the connection: the server exits when it reads the end of the stream, to be reaped
+    /// with the other children.
+    func release() {
+        guard case .running(_, let socket) = self.state else { return }
+        self.state = .failed
+        close(socket)
+    }
+
+    /// Closes the connection and waits for the server to exit, as it does at once.
+    func stop() {
+        guard case .running(let pid, _) = self.state else { return }
+        self.release()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    /// Asks for the worker `request` describes; its pid, or `nil` when the server is not usable
+    /// and the worker must be executed instead. `start` spawns the server on the descriptor it
+    /// is given and returns its pid.
+    func fork(_ request: ForkRequest, start: (_ serverSocket: Int32) throws(SystemCallError) -> pid_t) -> pid_t? {
+        let pid: pid_t
+        let socket: Int32
+        switch self.state {
+        case .failed:
+            return nil
+        case .running(let running, let descriptor):
+            (pid, socket) = (running, descriptor)
+        case .idle:
+            do {
+                (pid, socket) = try Self.launch(start)
+            } catch {
+                return self.giveUp(reason: "\(error)")
+            }
+            self.state = .running(pid: pid, socket: socket)
+        }
+        switch Self.exchange(request, on: socket) {
+        case .success(let worker):
+            return worker
+        case .failure(let error):
+            kill(pid, SIGKILL)
+            close(socket)
+            return self.giveUp(reason: error.errno == ForkRequest.refusedErrno ? "the fork server has more than one thread" : "\(error)")
+        }
+    }
+
+    private func giveUp(reason: String) -> pid_t? {
+        self.state = .failed
+        self.logger.warning("fork server failed; workers are executed instead", metadata: ["reason": "\(reason)"])
+        return nil
+    }
+
+    private static func launch(_ start: (Int32) throws(SystemCallError) -> pid_t) throws(SystemCallError) -> (pid_t, Int32) {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw SystemCallError("socketpair")
+        }
+        defer { close(pair[1]) }
+        do {
+            return (try start(pair[1]), pair[0])
+        } catch {
+            close(pair[0])
+            throw error
+        }
+    }
+
+    /// Sends `request` and waits for the answer: the worker's pid.
+    private static func exchange(_ request: ForkRequest, on socket: Int32) -> Result<pid_t, SystemCallError> {
+        var words = request.words
+        let sent = withUnsafeBytes(of: &words) { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard sent == ForkRequest.size else { return .failure(SystemCallError("send", subject: "fork server")) }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Self.answerTimeout) == 1 else {
+            return .failure(SystemCallError("poll", subject: "fork server", errno: ETIMEDOUT))
+        }
+        var answer: Int64 = 0
+        let received = withUnsafeMutableBytes(of: &answer) { recv(socket, $0.baseAddress, $0.count, 0) }
+        guard received == MemoryLayout<Int64>.size else {
+            return .failure(SystemCallError("recv", subject: "fork server", errno: received == 0 ? ECONNRESET : errno))
+        }
+        guard answer > 0 else { return .failure(SystemCallError("fork", subject: "fork server", errno: Int32(-answer))) }
+        return .success(pid_t(answer))
+    }
+}

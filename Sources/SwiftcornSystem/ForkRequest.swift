@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the master asks its fork server for: one worker process, with its slots.
+///
+/// Travels as one `SOCK_SEQPACKET` message of three int64 words; the answer is one int64, the
+/// new worker's pid, or `-errno`.
+public struct ForkRequest: Sendable, Equatable {
+    /// The worker index, 1…N.
+    public var index: Int
+    /// The heartbeat slot the worker stamps.
+    public var heartbeatSlot: Int
+    /// The metrics slot lent to the worker; `nil` when metrics are off.
+    public var metricsSlot: Int?
+
+    /// A request for the worker of `index`.
+    public init(index: Int, heartbeatSlot: Int, metricsSlot: Int?) {
+        self.index = index
+        self.heartbeatSlot = heartbeatSlot
+        self.metricsSlot = metricsSlot
+    }
+
+    /// The size of a request on the wire.
+    public static let size = 3 * MemoryLayout<Int64>.size
+
+    /// The `errno` a fork server answers with when it cannot fork safely (it has more than one thread).
+    public static let refusedErrno = EDEADLK
+
+    /// The three words on the wire.
+    public var words: (Int64, Int64, Int64) {
+        (Int64(self.index), Int64(self.heartbeatSlot), Int64(self.metricsSlot ?? -1))
+    }
+
+    /// Reads the three words of a request.
+    public init(words: (Int64, Int64, Int64)) {
+        self.init(index: Int(words.0), heartbeatSlot: Int(words.1), metricsSlot: words.2 < 0 ? nil : Int(words.2))
+    }
+}

@@ -1,0 +1,109 @@
+import CSwiftcornSystem
+import SwiftcornConfig
+import SwiftcornHTTP
+import SwiftcornSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The fork server: a single-threaded process of this binary, linked, loaded and configured once,
+/// that forks every worker the master asks for.
+///
+/// Executing the binary afresh costs a worker about 9 ms of CPU before it serves (dynamic
+/// linking, Swift metadata, decoding the configuration); a fork of this process skips all of it,
+/// which is what makes recycling workers after `max_requests` cheap. A fork is safe only in a
+/// process with one thread, so the server counts its threads before each fork and refuses when
+/// there are more (the master then executes the binary instead).
+///
+/// Each worker is forked through an intermediate process that exits at once: the worker is
+/// orphaned to the master, a subreaper, which then reaps it like any child it spawned itself.
+public enum ForkServer {
+    /// Whether the master started this process as its fork server.
+    public static var isForkServer: Bool {
+        getenv(WorkerEnvironment.forkServerFD) != nil
+    }
+
+    /// Serves the master's fork requests until the master closes the socket; forked workers
+    /// serve `makeResponder`'s application instead of returning.
+    public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+        let socket = getenv(WorkerEnvironment.forkServerFD).flatMap { Int32(String(cString: $0)) } ?? -1
+        let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
+        // SIGKILL: every other signal is blocked here, for the workers to inherit the mask.
+        _ = cswiftcorn_set_parent_death_signal(SIGKILL)
+        guard getppid() == masterPID else { exit(0) }
+        // A configuration the server cannot read is refused per request: the master then
+        // executes a worker, which reports the error through the usual boot failure.
+        let configuration = try? WorkerProcess.handedOverConfiguration()
+        if let configuration { Self.warmUp(configuration) }
+        while let request = Self.receive(on: socket) {
+            guard configuration != nil, cswiftcorn_thread_count() == 1 else {
+                Self.answer(-Int64(ForkRequest.refusedErrno), on: socket)
+                continue
+            }
+            switch cswiftcorn_fork_orphan(socket) {
+            case 0:
+                Self.becomeWorker(request, socket: socket, masterPID: masterPID)
+                WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
+            case let intermediate where intermediate < 0:
+                Self.answer(-Int64(errno), on: socket)
+            default:
+                // The intermediate process answered with the worker's pid and was reaped.
+                continue
+            }
+        }
+        exit(0)
+    }
+
+    /// The next request; `nil` once the master has closed the socket.
+    private static func receive(on socket: Int32) -> ForkRequest? {
+        var words: (Int64, Int64, Int64) = (0, 0, 0)
+        while true {
+            let count = withUnsafeMutableBytes(of: &words) { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count == ForkRequest.size { return ForkRequest(words: words) }
+            if count < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    private static func answer(_ value: Int64, on socket: Int32) {
+        var value = value
+        _ = withUnsafeBytes(of: &value) { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Turns the forked process into the worker `request` describes, as if the master had
+    /// executed it: same descriptors, same environment, its own name.
+    private static func becomeWorker(_ request: ForkRequest, socket: Int32, masterPID: pid_t) {
+        cswiftcorn_close_from(socket)
+        unsetenv(WorkerEnvironment.forkServerFD)
+        setenv(WorkerEnvironment.workerIndex, "\(request.index)", 1)
+        setenv(WorkerEnvironment.heartbeatSlot, "\(request.heartbeatSlot)", 1)
+        if let metricsSlot = request.metricsSlot {
+            setenv(WorkerEnvironment.metricsSlot, "\(metricsSlot)", 1)
+        } else {
+            unsetenv(WorkerEnvironment.metricsFD)
+        }
+        Self.rename(worker: request.index)
+        // The worker is the master's child once the intermediate process has exited, a matter
+        // of microseconds; the worker's own orphan check needs that.
+        let deadline = ContinuousClock.now + .seconds(1)
+        while getppid() != masterPID {
+            guard ContinuousClock.now < deadline else { exit(0) }
+            usleep(50)
+        }
+    }
+
+    /// Rewrites the command line `ps` shows, `NAME: fork server`, as `NAME: worker N`: the two
+    /// have the same length for any index up to 1024.
+    private static func rename(worker index: Int) {
+        guard let title = CommandLine.unsafeArgv[0] else { return }
+        let capacity = strlen(title)
+        let current = String(cString: title)
+        let suffix = WorkerEnvironment.forkServerTitle
+        let name = current.hasSuffix(suffix) ? String(current.dropLast(suffix.count)) : current
+        let bytes = Array("\(name): worker \(index)".utf8.prefix(capacity))
+        for offset in 0..<capacity {
+            title[offset] = offset < bytes.count ? CChar(bitPattern: bytes[offset]) : 0
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import SwiftcornTestKit
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Fork server: how workers are started", .serialized)
+struct ForkServerTests {
+    @Test("Workers are forked by the fork server, yet are the master's children with their own titles")
+    func workersAreForkedChildrenOfTheMaster() throws {
+        let server = try TestServer.start(["-w", "2"])
+        defer { server.stop() }
+        let workers = try server.waitForWorkers(2)
+        let forkServer = try #require(ProcFS.forkServer(of: server.pid))
+        #expect(!workers.contains(forkServer))
+        #expect(Set(workers.map { ProcFS.commandLine(of: $0) }) == ["swiftcorn: worker 1", "swiftcorn: worker 2"])
+        // The workers are the master's children (the intermediate process exited), so a
+        // connection to each reaches the pid the master knows.
+        let connections = try server.connectionPerWorker(2)
+        #expect(Set(connections.keys.map(\.pid)) == Set(workers))
+    }
+
+    @Test("--worker-start exec runs no fork server")
+    func execStartHasNoForkServer() throws {
+        let server = try TestServer.start(["-w", "2", "--worker-start", "exec"])
+        defer { server.stop() }
+        try server.waitForWorkers(2)
+        #expect(ProcFS.forkServer(of: server.pid) == nil)
+        #expect(ProcFS.children(of: server.pid).count == 2)
+        #expect(try server.get("/").status == 200)
+    }
+
+    @Test("A fork server that dies is given up: the next worker is executed, with a warning")
+    func deadForkServerFallsBackToExec() throws {
+        let server = try TestServer.start(["-w", "1"])
+        defer { server.stop() }
+        let first = try server.waitForWorkers(1)
+        let forkServer = try #require(ProcFS.forkServer(of: server.pid))
+        kill(forkServer, SIGKILL)
+        try Poll.until("the fork server reaped", timeout: .seconds(10)) { !FileManager.default.fileExists(atPath: "/proc/\(forkServer)") }
+        server.signal(SIGTTIN)
+        let workers = try server.waitForWorkers(2)
+        #expect(workers.contains(first[0]))
+        try Poll.until("the warning", timeout: .seconds(10)) { server.log.contains("fork server failed; workers are executed instead") }
+        #expect(ProcFS.forkServer(of: server.pid) == nil)
+        let connections = try server.connectionPerWorker(2)
+        #expect(Set(connections.keys.map(\.index)) == [1, 2])
+    }
+
+    @Test("HUP starts a fork server for the new configuration; the old one exits and is reaped")
+    func reloadReplacesTheForkServer() throws {
+        let server = try TestServer.start(["-w", "2"])
+        defer { server.stop() }
+        let oldWorkers = try server.waitForWorkers(2)
+        let oldForkServer = try #require(ProcFS.forkServer(of: server.pid))
+        server.signal(SIGHUP)
+        try server.waitForWorkers(2, excluding: Set(oldWorkers))
+        let newForkServer = try #require(ProcFS.forkServer(of: server.pid))
+        #expect(newForkServer != oldForkServer)
+        try Poll.until("the old fork server exited and reaped", timeout: .seconds(10)) {
+            !FileManager.default.fileExists(atPath: "/proc/\(oldForkServer)")
+        }
+        #expect(ProcFS.children(of: server.pid).count == 3)
+    }
+
+    @Test("The fork server stops with the master")
+    func forkServerStopsWithTheMaster() throws {
+        let server = try TestServer.start(["-w", "1"])
+        try server.waitForWorkers(1)
+        let forkServer = try #require(ProcFS.forkServer(of: server.pid))
+        server.signal(SIGTERM)
+        #expect(try server.waitForExit() == 0)
+        try Poll.until("the fork server gone", timeout: .seconds(5)) { !ProcFS.isAlive(forkServer) }
+        server.stop()
+    }
+}
