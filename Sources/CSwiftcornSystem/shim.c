@@ -144,6 +144,31 @@ int cswiftcorn_thread_count(void) {
     return count;
 }
 
+int cswiftcorn_first_descriptor_not_in(const int *allowed, int count) {
+    DIR *descriptors = opendir("/proc/self/fd");
+    if (!descriptors) {
+        return -1;
+    }
+    int own = dirfd(descriptors);
+    int lowest = -1;
+    struct dirent *entry;
+    while ((entry = readdir(descriptors)) != NULL) {
+        if (entry->d_name[0] == '.') {
+            continue;
+        }
+        int fd = atoi(entry->d_name);
+        int known = fd == own;
+        for (int i = 0; i < count && !known; i++) {
+            known = allowed[i] == fd;
+        }
+        if (!known && (lowest < 0 || fd < lowest)) {
+            lowest = fd;
+        }
+    }
+    closedir(descriptors);
+    return lowest;
+}
+
 void cswiftcorn_close_from(int lowfd) {
     closefrom(lowfd);
 }

@@ -45,12 +45,30 @@ final class ForkServerConnection {
         close(socket)
     }
 
-    /// Closes the connection and waits for the server to exit, as it does at once.
+    /// Closes the connection and waits for the server to exit, as it does at once; after a
+    /// second, kills it.
     func stop() {
         guard case .running(let pid, _) = self.state else { return }
         self.release()
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let deadline = ContinuousClock.now + .seconds(1)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard ContinuousClock.now < deadline else {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                return
+            }
+            usleep(1000)
+        }
+    }
+
+    /// Whether `pid`, a child the master reaped, was this server; it is then given up (its pid
+    /// may be reused from now on, so it is never signalled again).
+    func exited(pid: pid_t, status: ProcessExitStatus) -> Bool {
+        guard case .running(pid, let socket) = self.state else { return false }
+        close(socket)
+        _ = self.giveUp(reason: "it exited (\(status))")
+        return true
     }
 
     /// Asks for the worker `request` describes; its pid, or `nil` when the server is not usable
@@ -76,10 +94,29 @@ final class ForkServerConnection {
         case .success(let worker):
             return worker
         case .failure(let error):
-            kill(pid, SIGKILL)
-            close(socket)
-            return self.giveUp(reason: error.errno == ForkRequest.refusedErrno ? "the fork server has more than one thread" : "\(error)")
+            Self.abandon(pid: pid, socket: socket, logger: self.logger)
+            return self.giveUp(reason: ForkRequest.Refusal(rawValue: error.errno)?.reason ?? "\(error)")
         }
+    }
+
+    /// Kills a server that failed, and every worker it may still have forked for a request the
+    /// master gave up on: such a worker would serve under a pid and slots nobody tracks. Its
+    /// intermediate processes hold the socket too, so the end of the stream means none is left.
+    private static func abandon(pid: pid_t, socket: Int32, logger: Logger) {
+        kill(pid, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(2)
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        while ContinuousClock.now < deadline, poll(&descriptor, 1, 100) >= 0 {
+            guard descriptor.revents != 0 else { continue }
+            var answer: Int64 = 0
+            let received = withUnsafeMutableBytes(of: &answer) { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard received == MemoryLayout<Int64>.size else { break }
+            if answer > 0 {
+                logger.warning("killing a worker forked after its request was given up", metadata: ["worker_pid": "\(answer)"])
+                kill(pid_t(answer), SIGKILL)
+            }
+        }
+        close(socket)
     }
 
     private func giveUp(reason: String) -> pid_t? {

@@ -55,6 +55,7 @@ extension MasterLoop {
             let pid = wait4(-1, &status, WNOHANG, &usage)
             guard pid > 0 else { break }
             if self.successorExited(pid: pid, status: ProcessExitStatus(waitStatus: status)) { continue }
+            if self.spawner.forkServer?.exited(pid: pid, status: ProcessExitStatus(waitStatus: status)) == true { continue }
             self.observed.aggregator?.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
             self.heartbeatSlots.release(pid: pid)
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)

@@ -12,7 +12,8 @@ import Glibc
 /// keeps between wake-ups.
 ///
 /// Every call it makes is non-blocking (`waitpid` with `WNOHANG`, `kill`, `posix_spawn`), so no
-/// single worker can stall it. Confined to the main thread.
+/// single worker can stall it; the one wait is a fork server's answer, bounded by
+/// `ForkServerConnection.answerTimeout`. Confined to the main thread.
 struct MasterLoop: ~Copyable {
     var configuration: ServerConfiguration
     let reloader: ConfigurationReloader

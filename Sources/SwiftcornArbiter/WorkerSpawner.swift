@@ -34,6 +34,8 @@ struct WorkerSpawner {
     let metrics: MetricsRegion?
     /// The fork server of this configuration; `nil` when workers are executed.
     let forkServer: ForkServerConnection?
+    /// Whether the master can reap forked workers (it is a child subreaper).
+    let canFork: Bool
     /// Where a failing fork server is reported.
     let logger: Logger
 
@@ -46,6 +48,7 @@ struct WorkerSpawner {
         controlDescriptor: Int32,
         heartbeats: HeartbeatRegion,
         metrics: MetricsRegion?,
+        canFork: Bool,
         logger: Logger
     ) {
         self.executablePath = executablePath
@@ -56,7 +59,8 @@ struct WorkerSpawner {
         self.heartbeats = heartbeats
         self.threads = configuration.threads
         self.metrics = metrics
-        self.forkServer = configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
+        self.forkServer = canFork && configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
+        self.canFork = canFork
         self.logger = logger
     }
 
@@ -71,6 +75,7 @@ struct WorkerSpawner {
             controlDescriptor: self.controlDescriptor,
             heartbeats: self.heartbeats,
             metrics: self.metrics,
+            canFork: self.canFork,
             logger: self.logger
         )
     }

@@ -24,8 +24,25 @@ public struct ForkRequest: Sendable, Equatable {
     /// The size of a request on the wire.
     public static let size = 3 * MemoryLayout<Int64>.size
 
-    /// The `errno` a fork server answers with when it cannot fork safely (it has more than one thread).
-    public static let refusedErrno = EDEADLK
+    /// Why a fork server refuses every request, as the negative `errno` it answers with.
+    public enum Refusal: Int32, Sendable, CaseIterable {
+        /// It has more than one thread: a fork would copy one thread of a multithreaded process.
+        case threads = 35  // EDEADLK
+        /// It cannot read the configuration the master handed over.
+        case configuration = 22  // EINVAL
+        /// Code that ran before `Swiftcorn.main` opened descriptors, which every worker would share.
+        case descriptors = 77  // EBADFD
+
+        /// What the master logs.
+        public var reason: String {
+            switch self {
+            case .threads: "the fork server has more than one thread"
+            case .configuration: "the fork server cannot read its configuration"
+            case .descriptors:
+                "descriptors were opened before Swiftcorn.main, which forked workers would share; build per-worker state in makeApp"
+            }
+        }
+    }
 
     /// The three words on the wire.
     public var words: (Int64, Int64, Int64) {

@@ -32,13 +32,26 @@ public enum ForkServer {
         // SIGKILL: every other signal is blocked here, for the workers to inherit the mask.
         _ = cswiftcorn_set_parent_death_signal(SIGKILL)
         guard getppid() == masterPID else { exit(0) }
+        // Nothing here may log: the error log's first use starts its writer thread, and a
+        // process with two threads must not fork (every request would then be refused).
         // A configuration the server cannot read is refused per request: the master then
         // executes a worker, which reports the error through the usual boot failure.
         let configuration = try? WorkerProcess.handedOverConfiguration()
         if let configuration { Self.warmUp(configuration) }
+        let foreignDescriptor = Self.firstForeignDescriptor(socket: socket)
         while let request = Self.receive(on: socket) {
-            guard configuration != nil, cswiftcorn_thread_count() == 1 else {
-                Self.answer(-Int64(ForkRequest.refusedErrno), on: socket)
+            let refusal: ForkRequest.Refusal? =
+                if configuration == nil {
+                    .configuration
+                } else if foreignDescriptor >= 0 {
+                    .descriptors
+                } else if cswiftcorn_thread_count() != 1 {
+                    .threads
+                } else {
+                    nil
+                }
+            if let refusal {
+                Self.answer(-Int64(refusal.rawValue), on: socket)
                 continue
             }
             switch cswiftcorn_fork_orphan(socket) {
@@ -53,6 +66,16 @@ public enum ForkServer {
             }
         }
         exit(0)
+    }
+
+    /// The lowest descriptor the master did not hand over, or -1: one opened by code that ran
+    /// before `Swiftcorn.main` (an app built in `main`'s argument), which `closefrom` would pull
+    /// from under the app in a forked worker, or which every worker would share.
+    private static func firstForeignDescriptor(socket: Int32) -> Int32 {
+        let sockets = getenv(WorkerEnvironment.listenFDs).flatMap { Int32(String(cString: $0)) } ?? 0
+        var allowed: [Int32] = [0, 1, 2, 3 + sockets, 4 + sockets, socket] + (0..<sockets).map { 3 + $0 }
+        if getenv(WorkerEnvironment.metricsFD) != nil { allowed.append(5 + sockets) }
+        return cswiftcorn_first_descriptor_not_in(allowed, Int32(allowed.count))
     }
 
     /// The next request; `nil` once the master has closed the socket.
@@ -88,7 +111,7 @@ public enum ForkServer {
         // of microseconds; the worker's own orphan check needs that.
         let deadline = ContinuousClock.now + .seconds(1)
         while getppid() != masterPID {
-            guard ContinuousClock.now < deadline else { exit(0) }
+            guard ContinuousClock.now < deadline else { _exit(0) }
             usleep(50)
         }
     }

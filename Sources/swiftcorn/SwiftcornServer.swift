@@ -8,6 +8,10 @@ import Glibc
 @main
 enum SwiftcornServer {
     static func main() {
+        if getenv("SWIFTCORN_TEST_OPEN_BEFORE_MAIN") != nil {
+            // Lets the tests see an app that opens a file before Swiftcorn.main, in every process.
+            _ = open("/dev/null", O_RDONLY)
+        }
         Swiftcorn.main(hooks: DemoHooks.make()) { configuration -> any Responder in
             if getenv("SWIFTCORN_TEST_BOOT_FAILURE") != nil {
                 // Lets the tests see a worker whose application fails to start.

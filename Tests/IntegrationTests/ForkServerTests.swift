@@ -75,4 +75,15 @@ struct ForkServerTests {
         try Poll.until("the fork server gone", timeout: .seconds(5)) { !ProcFS.isAlive(forkServer) }
         server.stop()
     }
+
+    @Test("A descriptor opened before Swiftcorn.main turns the fork server down: workers are executed")
+    func descriptorOpenedBeforeMainFallsBackToExec() throws {
+        let server = try TestServer.start(["-w", "2"], environment: ["SWIFTCORN_TEST_OPEN_BEFORE_MAIN": "1"])
+        defer { server.stop() }
+        try server.waitForWorkers(2)
+        try Poll.until("the warning", timeout: .seconds(10)) { server.log.contains("descriptors were opened before Swiftcorn.main") }
+        try Poll.until("the fork server gone", timeout: .seconds(10)) { ProcFS.forkServer(of: server.pid) == nil }
+        let connections = try server.connectionPerWorker(2)
+        #expect(Set(connections.keys.map(\.index)) == [1, 2])
+    }
 }

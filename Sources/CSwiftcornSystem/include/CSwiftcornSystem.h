@@ -66,6 +66,9 @@ pid_t cswiftcorn_fork_orphan(int reply_fd);
 /// The number of threads of this process (entries of /proc/self/task), or -1.
 int cswiftcorn_thread_count(void);
 
+/// The lowest open descriptor of this process not among the `count` in `allowed`, or -1.
+int cswiftcorn_first_descriptor_not_in(const int *allowed, int count);
+
 /// Closes every descriptor from `lowfd` up.
 void cswiftcorn_close_from(int lowfd);
 
