@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornLoggingTests",
-            dependencies: ["SwiftcornLogging", "SwiftcornTime"],
+            dependencies: ["SwiftcornLogging", "SwiftcornTime", "SwiftcornTestKit"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

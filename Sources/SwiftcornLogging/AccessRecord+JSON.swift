@@ -9,6 +9,12 @@ extension AccessRecord {
     /// The record as one JSON line, keys in schema order.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 384 + self.path.utf8.count + self.userAgent.utf8.count)
+        self.writeFields(into: &writer)
+        return writer.finish()
+    }
+
+    /// Writes the record's fields, keys in schema order, into an object `writer` has started.
+    func writeFields(into writer: inout JSONLineWriter) {
         writer.field("ts", timestampMicroseconds: self.timestampMicroseconds)
         writer.field("level", "info")
         writer.field("event", "access")
@@ -33,6 +39,5 @@ extension AccessRecord {
         for extra in self.extraFields {
             writer.field(dynamicKey: Self.schemaKeys.contains(extra.key) ? "meta_" + extra.key : extra.key, extra.value)
         }
-        return writer.finish()
     }
 }

@@ -5,6 +5,12 @@ extension EventRecord {
     /// The record as one JSON line: `ts, level, event, logger, message, worker, pid, source`, then metadata.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 256 + self.message.utf8.count)
+        self.writeFields(into: &writer)
+        return writer.finish()
+    }
+
+    /// Writes the record's fields into an object `writer` has started.
+    func writeFields(into writer: inout JSONLineWriter) {
         writer.field("ts", timestampMicroseconds: self.timestampMicroseconds)
         writer.field("level", self.level)
         writer.field("event", "log")
@@ -16,7 +22,6 @@ extension EventRecord {
         for (key, value) in self.metadata {
             writer.field(dynamicKey: Self.reservedKeys.contains(key) ? "meta_" + key : key, value)
         }
-        return writer.finish()
     }
 
     /// `Sources/SwiftcornArbiter/Arbiter.swift` rather than the build machine's absolute path.

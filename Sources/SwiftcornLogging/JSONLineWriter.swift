@@ -18,6 +18,18 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: "{"))
     }
 
+    /// Starts an object after the bytes of `buffer`, whose storage it reuses.
+    public init(appendingTo buffer: consuming [UInt8]) {
+        self.bytes = buffer
+        self.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Ends the object, not the line: the buffer with everything appended.
+    public mutating func finishObject() -> [UInt8] {
+        self.bytes.append(UInt8(ascii: "}"))
+        return self.bytes
+    }
+
     /// Ends the object and the line.
     public mutating func finish() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))

@@ -26,44 +26,55 @@ enum JournalFieldName {
     }
 }
 
-/// The `NAME=value` fields of one journal entry in one buffer, and their `iovec`s.
+/// The fields of one journal entry, laid out in one buffer as journald's native protocol wants
+/// them: `NAME=value\n`, or, for a value holding a newline, `NAME\n`, its length as a
+/// little-endian 64-bit integer, the value and `\n`. One `send` on a connected socket then
+/// carries the whole entry.
 struct JournalFields {
     private var bytes: [UInt8] = []
-    private var ranges: [(offset: Int, count: Int)] = []
-    private var vectors: [iovec] = []
+    /// Where each field's name and value lie in `bytes`, for the `sd_journal_sendv` fallback.
+    private var spans: [(name: Range<Int>, value: Range<Int>)] = []
 
     init() {
         self.bytes.reserveCapacity(1024)
-        self.ranges.reserveCapacity(24)
-        self.vectors.reserveCapacity(24)
+        self.spans.reserveCapacity(24)
     }
 
     mutating func reset() {
         self.bytes.removeAll(keepingCapacity: true)
-        self.ranges.removeAll(keepingCapacity: true)
+        self.spans.removeAll(keepingCapacity: true)
     }
 
     mutating func add(_ name: String, _ value: String) {
-        let start = self.bytes.count
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(UInt8(ascii: "="))
+        let nameStart = self.begin(name)
         self.bytes.append(contentsOf: value.utf8)
-        self.ranges.append((start, self.bytes.count - start))
+        self.end(nameStart: nameStart, nameCount: name.utf8.count)
     }
 
     mutating func add(_ name: String, _ value: [UInt8]) {
-        let start = self.bytes.count
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(UInt8(ascii: "="))
+        let nameStart = self.begin(name)
         self.bytes.append(contentsOf: value)
-        self.ranges.append((start, self.bytes.count - start))
+        self.end(nameStart: nameStart, nameCount: name.utf8.count)
+    }
+
+    /// `MESSAGE=` and `entry`'s JSON line without its newline, rendered straight into the buffer
+    /// (JSON escapes every control character, so the value never holds a newline).
+    mutating func addMessage(_ entry: LogEntry) {
+        let nameStart = self.begin("MESSAGE")
+        var buffer: [UInt8] = []
+        swap(&buffer, &self.bytes)
+        var writer = JSONLineWriter(appendingTo: consume buffer)
+        switch entry {
+        case .access(let record): record.writeFields(into: &writer)
+        case .event(let record): record.writeFields(into: &writer)
+        }
+        self.bytes = writer.finishObject()
+        self.end(nameStart: nameStart, nameCount: 7)
     }
 
     /// `NAME=digits`, the digits written straight into the buffer.
     mutating func add(_ name: String, _ value: Int) {
-        let start = self.bytes.count
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(UInt8(ascii: "="))
+        let nameStart = self.begin(name)
         if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
         let digitsStart = self.bytes.count
         var rest = value.magnitude
@@ -72,17 +83,52 @@ struct JournalFields {
             rest /= 10
         } while rest > 0
         self.bytes[digitsStart...].reverse()
-        self.ranges.append((start, self.bytes.count - start))
+        self.end(nameStart: nameStart, nameCount: name.utf8.count)
     }
 
-    /// Sends the entry; 0 or a negative errno. The `iovec`s are rebuilt in reused memory.
-    mutating func send() -> Int32 {
-        self.vectors.removeAll(keepingCapacity: true)
-        return self.bytes.withUnsafeBufferPointer { base in
-            for range in self.ranges {
-                self.vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base.baseAddress! + range.offset), iov_len: range.count))
-            }
-            return sd_journal_sendv(&self.vectors, Int32(self.vectors.count))
+    private mutating func begin(_ name: String) -> Int {
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: name.utf8)
+        self.bytes.append(UInt8(ascii: "="))
+        return start
+    }
+
+    /// Ends the field whose value follows `NAME=`: a value holding a newline is rewritten in the
+    /// length-prefixed form, so it cannot start a forged field.
+    private mutating func end(nameStart: Int, nameCount: Int) {
+        let separator = nameStart + nameCount
+        var valueStart = separator + 1
+        if self.bytes[valueStart...].contains(UInt8(ascii: "\n")) {
+            let length = UInt64(self.bytes.count - valueStart).littleEndian
+            self.bytes[separator] = UInt8(ascii: "\n")
+            withUnsafeBytes(of: length) { self.bytes.insert(contentsOf: $0, at: valueStart) }
+            valueStart += 8
+        }
+        self.spans.append((nameStart..<separator, valueStart..<self.bytes.count))
+        self.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Sends the entry as one datagram on `socket`, connected to journald: 0 or a negative errno.
+    func send(on socket: Int32) -> Int32 {
+        let sent = self.bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return sent < 0 ? -errno : 0
+    }
+
+    /// Sends the entry with `sd_journal_sendv`, which passes an entry too large for a datagram in
+    /// a sealed memfd: 0 or a negative errno.
+    func sendThroughLibsystemd() -> Int32 {
+        var flat: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for span in self.spans {
+            let start = flat.count
+            flat.append(contentsOf: self.bytes[span.name])
+            flat.append(UInt8(ascii: "="))
+            flat.append(contentsOf: self.bytes[span.value])
+            ranges.append(start..<flat.count)
+        }
+        return flat.withUnsafeMutableBytes { base in
+            var vectors = ranges.map { iovec(iov_base: base.baseAddress! + $0.lowerBound, iov_len: $0.count) }
+            return sd_journal_sendv(&vectors, Int32(vectors.count))
         }
     }
 }

@@ -4,13 +4,15 @@ import CSystemd
 import Glibc
 #endif
 
-/// Sends records to journald with `sd_journal_sendv`: `MESSAGE` is the JSON line, and indexed
+/// Sends records to journald in its native protocol: `MESSAGE` is the JSON line, and indexed
 /// fields let `journalctl -t swiftcorn HTTP_STATUS=500` match without parsing it.
 ///
-/// Each field is its own `iovec`, so a value holding a newline cannot start a forged field:
-/// libsystemd sends such values in the length-prefixed binary form. When journald is absent or
-/// refuses, records go to standard error (counted, with one warning) and journald is retried
-/// every few seconds.
+/// One datagram per record on a socket connected once to journald's, rather than
+/// `sd_journal_sendv`, which names the socket's path in every `sendmsg` and so costs the kernel a
+/// path lookup per record; an entry too large for a datagram still goes through libsystemd (a
+/// sealed memfd). A value holding a newline is sent in the length-prefixed form, so it cannot
+/// start a forged field. When journald is absent or refuses, records go to standard error
+/// (counted, with one warning) and journald is retried, on a fresh socket, every few seconds.
 final class JournalSink: LogSink {
     private let identifier: String
     private var fallbackUntil: ContinuousClock.Instant?
@@ -36,7 +38,7 @@ final class JournalSink: LogSink {
             }
             self.fields.reset()
             self.encode(entry, into: &self.fields)
-            let result = self.fields.send()
+            let result = self.send(self.fields)
             if result < 0 {
                 if self.fallbackUntil == nil {
                     self.onFallback(-result)
@@ -51,7 +53,62 @@ final class JournalSink: LogSink {
 
     func reopen() {}
 
-    func close() {}
+    func close() {
+        if self.socket >= 0 {
+            Glibc.close(self.socket)
+            self.socket = -1
+        }
+    }
+
+    /// journald's socket for native-protocol entries.
+    static let socketPath = "/run/systemd/journal/socket"
+
+    /// The connected socket; -1 until the first record, and after a failure.
+    private var socket: Int32 = -1
+
+    /// Sends `fields`: 0 or a negative errno. After a failure the socket is dropped, so the next
+    /// attempt connects afresh (to a journald that may have restarted).
+    private func send(_ fields: JournalFields) -> Int32 {
+        if self.socket < 0 {
+            self.socket = Self.connect()
+            guard self.socket >= 0 else { return -errno }
+        }
+        let result = fields.send(on: self.socket)
+        switch -result {
+        case 0:
+            return 0
+        case EMSGSIZE, ENOBUFS:
+            return fields.sendThroughLibsystemd()
+        default:
+            self.close()
+            return result
+        }
+    }
+
+    private static func connect() -> Int32 {
+        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return -1 }
+        // As libsystemd does: a large send buffer absorbs bursts while journald catches up.
+        var size: Int32 = 8 * 1024 * 1024
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { path in
+            for (offset, byte) in Self.socketPath.utf8.enumerated() { path[offset] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            let failure = errno
+            Glibc.close(descriptor)
+            errno = failure
+            return -1
+        }
+        return descriptor
+    }
 
     private func fallback(_ entry: LogEntry) {
         self.fallbackRecords += 1
@@ -63,9 +120,7 @@ final class JournalSink: LogSink {
 
     /// The journal fields of `entry`.
     func encode(_ entry: LogEntry, into fields: inout JournalFields) {
-        var message = LogFormat.json.line(for: entry)
-        message.removeLast()
-        fields.add("MESSAGE", message)
+        fields.addMessage(entry)
         switch entry {
         case .access(let record):
             fields.add("PRIORITY", "6")

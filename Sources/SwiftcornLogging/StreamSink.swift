@@ -33,6 +33,17 @@ final class StreamSink: LogSink {
         // PIPE_BUF do, and every worker shares the master's stdout: keep batches below it.
         let limit = self.needsAtomicChunks ? Int(PIPE_BUF) : Int.max
         self.batch.removeAll(keepingCapacity: true)
+        if !self.needsAtomicChunks && self.format == .json {
+            // A file takes a batch of any size whole: JSON goes straight into it, no line copies.
+            var batch: [UInt8] = []
+            swap(&batch, &self.batch)
+            for entry in entries {
+                batch = Self.appendJSON(entry, to: consume batch)
+            }
+            Self.writeAll(batch, to: self.descriptor)
+            self.batch = batch
+            return
+        }
         for entry in entries {
             let line = self.format.line(for: entry)
             if !self.batch.isEmpty && self.batch.count + line.count > limit {
@@ -42,6 +53,15 @@ final class StreamSink: LogSink {
             self.batch.append(contentsOf: line)
         }
         Self.writeAll(self.batch, to: self.descriptor)
+    }
+
+    private static func appendJSON(_ entry: LogEntry, to batch: consuming [UInt8]) -> [UInt8] {
+        var writer = JSONLineWriter(appendingTo: batch)
+        switch entry {
+        case .access(let record): record.writeFields(into: &writer)
+        case .event(let record): record.writeFields(into: &writer)
+        }
+        return writer.finish()
     }
 
     func reopen() {

@@ -6,7 +6,8 @@ public enum Journal {
     public static func entries(identifier: String, matches: [String] = []) throws -> [[String: Any]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-        process.arguments = ["--no-pager", "-o", "json", "-t", identifier] + matches
+        // --all: journalctl shows a field over 4 KiB as null otherwise.
+        process.arguments = ["--no-pager", "--all", "-o", "json", "-t", identifier] + matches
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
