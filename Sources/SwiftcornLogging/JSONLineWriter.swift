@@ -25,13 +25,13 @@ public struct JSONLineWriter: Sendable {
     }
 
     /// Ends the object, not the line: the buffer with everything appended.
-    public mutating func finishObject() -> [UInt8] {
+    public consuming func finishObject() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         return self.bytes
     }
 
     /// Ends the object and the line.
-    public mutating func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         self.bytes.append(UInt8(ascii: "\n"))
         return self.bytes

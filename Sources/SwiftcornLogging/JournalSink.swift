@@ -69,20 +69,29 @@ final class JournalSink: LogSink {
     /// Sends `fields`: 0 or a negative errno. After a failure the socket is dropped, so the next
     /// attempt connects afresh (to a journald that may have restarted).
     private func send(_ fields: JournalFields) -> Int32 {
-        if self.socket < 0 {
-            self.socket = Self.connect()
-            guard self.socket >= 0 else { return -errno }
+        // A journald that restarted left the connected socket without a peer: one fresh
+        // connection is tried before the record falls back to standard error.
+        for attempt in 0..<2 {
+            if self.socket < 0 {
+                self.socket = Self.connect()
+                guard self.socket >= 0 else { return -errno }
+            }
+            var result = fields.send(on: self.socket)
+            while result == -EINTR {
+                result = fields.send(on: self.socket)
+            }
+            switch -result {
+            case 0:
+                return 0
+            case EMSGSIZE, ENOBUFS:
+                return fields.sendThroughLibsystemd()
+            default:
+                self.close()
+                let peerGone = [ECONNREFUSED, ENOTCONN, EPIPE, ECONNRESET].contains(-result)
+                if !peerGone || attempt > 0 { return result }
+            }
         }
-        let result = fields.send(on: self.socket)
-        switch -result {
-        case 0:
-            return 0
-        case EMSGSIZE, ENOBUFS:
-            return fields.sendThroughLibsystemd()
-        default:
-            self.close()
-            return result
-        }
+        return -ECONNREFUSED
     }
 
     private static func connect() -> Int32 {

@@ -71,7 +71,23 @@ public final class LogWriter: @unchecked Sendable {
         pthread_cond_init(self.notEmpty, nil)
         pthread_cond_init(self.notFull, nil)
         pthread_cond_init(self.idle, nil)
-        DetachedThread.start { self.run() }
+        if !DetachedThread.start({ self.run() }) {
+            // No thread to write: nothing waits for one (finish, flush); records go nowhere, as
+            // they would were the process out of memory.
+            self.finished = true
+            FileOutput.standardError("swiftcorn: cannot start a log writer thread; its records are lost\n")
+        }
+    }
+
+    deinit {
+        pthread_mutex_destroy(self.lock)
+        pthread_cond_destroy(self.notEmpty)
+        pthread_cond_destroy(self.notFull)
+        pthread_cond_destroy(self.idle)
+        self.lock.deallocate()
+        self.notEmpty.deallocate()
+        self.notFull.deallocate()
+        self.idle.deallocate()
     }
 
     /// Below this many queued records the writer waits ``batchDelayMicroseconds`` for more.
@@ -95,7 +111,15 @@ public final class LogWriter: @unchecked Sendable {
     /// Queues `entry`; a report of dropped records bypasses the limit, or its count would be lost too.
     func submit(_ entry: LogEntry, bypassingLimit: Bool) {
         pthread_mutex_lock(self.lock)
+        if self.finished && !self.finishing {
+            pthread_mutex_unlock(self.lock)
+            return
+        }
         if self.finishing {
+            // After what this writer still holds, so the lines stay in order.
+            while !self.finished {
+                pthread_cond_wait(self.idle, self.lock)
+            }
             pthread_mutex_unlock(self.lock)
             // A logger that read the writer just before it was replaced: the new one takes it.
             let current = ErrorLog.writer
@@ -121,7 +145,7 @@ public final class LogWriter: @unchecked Sendable {
     /// Waits until every record queued so far is written.
     public func flush() {
         pthread_mutex_lock(self.lock)
-        while !self.queue.isEmpty || self.writing {
+        while (!self.queue.isEmpty || self.writing) && !self.finished {
             pthread_cond_wait(self.idle, self.lock)
         }
         pthread_mutex_unlock(self.lock)

@@ -16,11 +16,14 @@ public enum DetachedThread {
         }
     }
 
-    /// Starts a detached thread running `body`.
-    public static func start(_ body: @escaping @Sendable () -> Void) {
-        let retained = Unmanaged.passRetained(Body(body)).toOpaque()
+    /// Starts a detached thread running `body`; `false` when no thread could be created (the
+    /// process or its cgroup is at its thread limit), and `body` never runs.
+    @discardableResult
+    public static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let body = Unmanaged.passRetained(Body(body))
+        let retained = body.toOpaque()
         var thread = pthread_t()
-        pthread_create(
+        let result = pthread_create(
             &thread,
             nil,
             { argument in
@@ -29,6 +32,11 @@ public enum DetachedThread {
             },
             retained
         )
+        guard result == 0 else {
+            body.release()
+            return false
+        }
         pthread_detach(thread)
+        return true
     }
 }
