@@ -10,6 +10,10 @@ extension ForkServer {
     /// metadata and conformances they need are built here once instead of in every worker.
     static func warmUp(_ configuration: ServerConfiguration) {
         _ = Logger(label: "swiftcorn.worker")
+        // Commits NIO's default (singletons on), as every worker does on first use; on the way it
+        // builds the metadata of NIO's global atomics, which setting the loop count in each
+        // worker would otherwise pay for (a few percent of a forked worker's start).
+        _ = NIOSingletons.singletonsEnabledSuggestion
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
         do {
