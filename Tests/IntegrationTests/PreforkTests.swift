@@ -43,7 +43,7 @@ struct PreforkTests {
         defer { server.stop() }
         let before = try server.waitForWorkers(2)
         let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(20))
-        Thread.sleep(forTimeInterval: 5)
+        try server.waitForServedRequests(2000)
         kill(before[0], SIGKILL)
         // The master reaps and respawns on SIGCHLD: the new process exists within a second.
         try Poll.until("replacement worker", timeout: .seconds(1), interval: .milliseconds(5)) {

@@ -17,7 +17,7 @@ struct ReloadTests {
         let before = Set(try server.waitForWorkers(2))
         #expect(try HTTPTestConnection(port: server.port).request("POST", "/echo", body: Array(repeating: 65, count: 2000)).status == 413)
         let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(10))
-        Thread.sleep(forTimeInterval: 2)
+        try server.waitForServedRequests(1000)
         try "workers: 3\naccess_log: none\nmax_body_size: 4KiB\n".write(toFile: path, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
         try server.waitForWorkers(3, excluding: before)

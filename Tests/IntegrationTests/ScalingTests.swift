@@ -13,7 +13,7 @@ struct ScalingTests {
         defer { server.stop() }
         let initial = try server.waitForWorkers(2)
         let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(10))
-        Thread.sleep(forTimeInterval: 1)
+        try server.waitForServedRequests(500)
         server.signal(SIGTTIN)
         try server.waitForWorkers(3)
         server.signal(SIGTTIN)

@@ -33,7 +33,7 @@ struct UpgradeTests {
         defer { server.stop() }
         let oldWorkers = try server.waitForWorkers(2)
         let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(12))
-        Thread.sleep(forTimeInterval: 2)
+        try server.waitForServedRequests(1000)
 
         server.signal(SIGUSR2)
         var newMaster: pid_t = 0

@@ -148,11 +148,15 @@ public final class TestServer: @unchecked Sendable {
 
 /// Why a test server could not be used.
 public enum TestServerError: Error, CustomStringConvertible {
+    /// The server exited before it answered, with its log.
     case exited(String)
+    /// The server was started with its own `--metrics-bind`, so the kit does not know its side port.
+    case noSidePort
 
     public var description: String {
         switch self {
         case .exited(let log): "server exited early; its log:\n\(log)"
+        case .noSidePort: "the server's side port is unknown to the kit (started with --metrics-bind)"
         }
     }
 }
