@@ -237,13 +237,3 @@ public final class LogWriter: @unchecked Sendable {
         )
     }
 }
-
-/// The wall clock in microseconds since the Unix epoch.
-public enum WallClock {
-    /// Now.
-    public static func microseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
-    }
-}
