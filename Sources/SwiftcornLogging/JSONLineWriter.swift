@@ -18,20 +18,25 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: "{"))
     }
 
-    /// Starts an object after the bytes of `buffer`, whose storage it reuses.
-    public init(appendingTo buffer: consuming [UInt8]) {
-        self.bytes = buffer
-        self.bytes.append(UInt8(ascii: "{"))
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
     }
 
-    /// Ends the object, not the line: the buffer with everything appended.
-    public consuming func finishObject() -> [UInt8] {
-        self.bytes.append(UInt8(ascii: "}"))
-        return self.bytes
+    /// Appends one object, and a newline when `line`, to `buffer` in place: `body` writes its
+    /// fields. The buffer is swapped in and out, never copied, however large it has grown (a
+    /// writer thread's batch).
+    public static func append(to buffer: inout [UInt8], line: Bool, _ body: (inout JSONLineWriter) -> Void) {
+        var writer = JSONLineWriter(bytes: [])
+        swap(&writer.bytes, &buffer)
+        writer.bytes.append(UInt8(ascii: "{"))
+        body(&writer)
+        writer.bytes.append(UInt8(ascii: "}"))
+        if line { writer.bytes.append(UInt8(ascii: "\n")) }
+        swap(&writer.bytes, &buffer)
     }
 
     /// Ends the object and the line.
-    public consuming func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         self.bytes.append(UInt8(ascii: "\n"))
         return self.bytes

@@ -61,14 +61,12 @@ struct JournalFields {
     /// (JSON escapes every control character, so the value never holds a newline).
     mutating func addMessage(_ entry: LogEntry) {
         let nameStart = self.begin("MESSAGE")
-        var buffer: [UInt8] = []
-        swap(&buffer, &self.bytes)
-        var writer = JSONLineWriter(appendingTo: consume buffer)
-        switch entry {
-        case .access(let record): record.writeFields(into: &writer)
-        case .event(let record): record.writeFields(into: &writer)
+        JSONLineWriter.append(to: &self.bytes, line: false) { writer in
+            switch entry {
+            case .access(let record): record.writeFields(into: &writer)
+            case .event(let record): record.writeFields(into: &writer)
+            }
         }
-        self.bytes = writer.finishObject()
         self.end(nameStart: nameStart, nameCount: 7)
     }
 

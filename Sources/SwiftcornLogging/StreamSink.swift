@@ -35,13 +35,15 @@ final class StreamSink: LogSink {
         self.batch.removeAll(keepingCapacity: true)
         if !self.needsAtomicChunks && self.format == .json {
             // A file takes a batch of any size whole: JSON goes straight into it, no line copies.
-            var batch: [UInt8] = []
-            swap(&batch, &self.batch)
             for entry in entries {
-                batch = Self.appendJSON(entry, to: consume batch)
+                JSONLineWriter.append(to: &self.batch, line: true) { writer in
+                    switch entry {
+                    case .access(let record): record.writeFields(into: &writer)
+                    case .event(let record): record.writeFields(into: &writer)
+                    }
+                }
             }
-            Self.writeAll(batch, to: self.descriptor)
-            self.batch = batch
+            Self.writeAll(self.batch, to: self.descriptor)
             return
         }
         for entry in entries {
@@ -53,15 +55,6 @@ final class StreamSink: LogSink {
             self.batch.append(contentsOf: line)
         }
         Self.writeAll(self.batch, to: self.descriptor)
-    }
-
-    private static func appendJSON(_ entry: LogEntry, to batch: consuming [UInt8]) -> [UInt8] {
-        var writer = JSONLineWriter(appendingTo: batch)
-        switch entry {
-        case .access(let record): record.writeFields(into: &writer)
-        case .event(let record): record.writeFields(into: &writer)
-        }
-        return writer.finish()
     }
 
     func reopen() {
