@@ -45,8 +45,9 @@ struct PreforkTests {
         let load = try LoadRun(port: server.port, connections: 16, duration: .seconds(20))
         try server.waitForServedRequests(2000)
         kill(before[0], SIGKILL)
-        // The master reaps and respawns on SIGCHLD: the new process exists within a second.
-        try Poll.until("replacement worker", timeout: .seconds(1), interval: .milliseconds(5)) {
+        // The master reaps and respawns on SIGCHLD, under load. (How fast is a benchmark's
+        // question; a shared CI machine only bounds it loosely.)
+        try Poll.until("replacement worker", timeout: .seconds(10), interval: .milliseconds(5)) {
             let now = server.workerPIDs
             return now.count == 2 && !now.contains(before[0])
         }
