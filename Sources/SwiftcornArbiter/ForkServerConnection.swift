@@ -95,7 +95,7 @@ final class ForkServerConnection {
             return worker
         case .failure(let error):
             Self.abandon(pid: pid, socket: socket, logger: self.logger)
-            return self.giveUp(reason: ForkRequest.Refusal(rawValue: error.errno)?.reason ?? "\(error)")
+            return self.giveUp(reason: ForkRequest.Refusal(errno: error.errno)?.reason ?? "\(error)")
         }
     }
 

@@ -25,13 +25,28 @@ public struct ForkRequest: Sendable, Equatable {
     public static let size = 3 * MemoryLayout<Int64>.size
 
     /// Why a fork server refuses every request, as the negative `errno` it answers with.
-    public enum Refusal: Int32, Sendable, CaseIterable {
+    public enum Refusal: Sendable, CaseIterable {
         /// It has more than one thread: a fork would copy one thread of a multithreaded process.
-        case threads = 35  // EDEADLK
+        case threads
         /// It cannot read the configuration the master handed over.
-        case configuration = 22  // EINVAL
+        case configuration
         /// Code that ran before `Swiftcorn.main` opened descriptors, which every worker would share.
-        case descriptors = 77  // EBADFD
+        case descriptors
+
+        /// The `errno` that stands for it on the wire.
+        public var errno: Int32 {
+            switch self {
+            case .threads: EDEADLK
+            case .configuration: EINVAL
+            case .descriptors: EBADFD
+            }
+        }
+
+        /// The refusal `errno` stands for, if any.
+        public init?(errno: Int32) {
+            guard let refusal = Self.allCases.first(where: { $0.errno == errno }) else { return nil }
+            self = refusal
+        }
 
         /// What the master logs.
         public var reason: String {

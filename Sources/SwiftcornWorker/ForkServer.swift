@@ -51,7 +51,7 @@ public enum ForkServer {
                     nil
                 }
             if let refusal {
-                Self.answer(-Int64(refusal.rawValue), on: socket)
+                Self.answer(-Int64(refusal.errno), on: socket)
                 continue
             }
             switch cswiftcorn_fork_orphan(socket) {
