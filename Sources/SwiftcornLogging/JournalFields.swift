@@ -67,7 +67,7 @@ struct JournalFields {
             case .event(let record): record.writeFields(into: &writer)
             }
         }
-        self.end(nameStart: nameStart, nameCount: 7)
+        self.end(nameStart: nameStart, nameCount: 7, mayHoldNewline: false)
     }
 
     /// `NAME=digits`, the digits written straight into the buffer.
@@ -81,7 +81,7 @@ struct JournalFields {
             rest /= 10
         } while rest > 0
         self.bytes[digitsStart...].reverse()
-        self.end(nameStart: nameStart, nameCount: name.utf8.count)
+        self.end(nameStart: nameStart, nameCount: name.utf8.count, mayHoldNewline: false)
     }
 
     private mutating func begin(_ name: String) -> Int {
@@ -93,10 +93,11 @@ struct JournalFields {
 
     /// Ends the field whose value follows `NAME=`: a value holding a newline is rewritten in the
     /// length-prefixed form, so it cannot start a forged field.
-    private mutating func end(nameStart: Int, nameCount: Int) {
+    /// (`mayHoldNewline: false` for values that cannot, JSON and digits, spares the scan.)
+    private mutating func end(nameStart: Int, nameCount: Int, mayHoldNewline: Bool = true) {
         let separator = nameStart + nameCount
         var valueStart = separator + 1
-        if self.bytes[valueStart...].contains(UInt8(ascii: "\n")) {
+        if mayHoldNewline && self.bytes[valueStart...].contains(UInt8(ascii: "\n")) {
             let length = UInt64(self.bytes.count - valueStart).littleEndian
             self.bytes[separator] = UInt8(ascii: "\n")
             withUnsafeBytes(of: length) { self.bytes.insert(contentsOf: $0, at: valueStart) }
