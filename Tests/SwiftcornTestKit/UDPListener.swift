@@ -23,29 +23,12 @@ public final class UDPListener {
 
     /// Binds a fresh socket on 127.0.0.1, port 0 (the kernel picks a free one).
     public init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSocketError.system("socket", errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            let error = errno
-            Glibc.close(fd)
-            throw TestSocketError.system("bind", error)
-        }
+        let (fd, port) = try LoopbackSocket.bind(type: Int32(SOCK_DGRAM.rawValue))
         // A roomy buffer, so a burst of metrics is not dropped while the test is busy elsewhere.
         var bufferSize: Int32 = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferSize, socklen_t(MemoryLayout<Int32>.size))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
         self.fd = fd
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
     }
 
     deinit {
