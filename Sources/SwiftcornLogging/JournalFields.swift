@@ -107,9 +107,11 @@ struct JournalFields {
         self.bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// Sends the entry as one datagram on `socket`, connected to journald: 0 or a negative errno.
+    /// Sends the entry as one datagram on `socket`, connected to journald, without waiting: 0 or
+    /// a negative errno, `-EAGAIN` when journald's queue is full.
     func send(on socket: Int32) -> Int32 {
-        let sent = self.bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let flags = Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
+        let sent = self.bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, flags) }
         return sent < 0 ? -errno : 0
     }
 

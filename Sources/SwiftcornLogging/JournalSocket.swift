@@ -10,6 +10,15 @@ final class JournalSocket {
     /// journald's socket for native-protocol entries.
     static let path = "/run/systemd/journal/socket"
 
+    /// How long the writer waits when journald's queue is full before it tries again.
+    ///
+    /// A blocking send would sleep until journald took one datagram off its queue and then send
+    /// exactly one: a context switch per record for the writer, on a machine whose cores
+    /// journald needs. Pausing lets journald take several (each costs it ~20 µs) before the writer
+    /// refills the queue in one go. Measured on 2 cores against journald's 10-deep queue: 100 µs
+    /// served ~9% more requests than blocking; 400 µs left journald idle and served 20% fewer.
+    static let fullQueuePauseMicroseconds: UInt32 = 100
+
     /// The connected socket; -1 until the first record, and after a failure.
     private var socket: Int32 = -1
 
@@ -32,7 +41,8 @@ final class JournalSocket {
                 guard self.socket >= 0 else { return -errno }
             }
             var result = fields.send(on: self.socket)
-            while result == -EINTR {
+            while result == -EINTR || result == -EAGAIN {
+                if result == -EAGAIN { usleep(Self.fullQueuePauseMicroseconds) }
                 result = fields.send(on: self.socket)
             }
             switch -result {

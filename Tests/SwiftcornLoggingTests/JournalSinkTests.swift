@@ -64,4 +64,39 @@ struct JournalSinkTests {
         #expect((entries.first?["PAYLOAD"] as? String)?.utf8.count == large.utf8.count)
         #expect(sink.fallbackRecords == 0)
     }
+
+    // journald's queue holds 10 datagrams here (512 where systemd set the sysctl); 2000 records
+    // fill it either way, so the sink must wait for room rather than fail or fall back.
+    @Test(
+        "records sent while journald is stopped wait for room and all arrive",
+        .enabled(if: !Journal.isManagedBySystemd, "stops journald, which systemd runs here")
+    )
+    func stalledJournaldLosesNothing() throws {
+        let daemon = try #require(Journal.daemonPID)
+        let identifier = Journal.uniqueIdentifier("swiftcorn-stall")
+        // Used by the writer thread, then by this one once the writer signalled it is done.
+        nonisolated(unsafe) let sink = Self.sink(identifier)
+        defer { sink.close() }
+        let count = 2000
+        let records = (1...count).map { LogEntry.event(Self.event("record \($0)", metadata: [])) }
+        kill(daemon, SIGSTOP)
+        defer { kill(daemon, SIGCONT) }
+        let sent = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            sink.write(records)
+            sent.signal()
+        }
+        writer.start()
+        // The writer is still waiting for room while journald stands still.
+        #expect(sent.wait(timeout: .now() + .milliseconds(300)) == .timedOut)
+        kill(daemon, SIGCONT)
+        #expect(sent.wait(timeout: .now() + .seconds(30)) == .success)
+        var entries: [[String: Any]] = []
+        try Poll.until("all \(count) entries", timeout: .seconds(30)) {
+            entries = try Journal.entries(identifier: identifier)
+            return entries.count >= count
+        }
+        #expect(entries.count == count)
+        #expect(sink.fallbackRecords == 0)
+    }
 }
