@@ -101,10 +101,15 @@ struct WorkerSpawner {
     /// Executes the fork server with `socket`, its end of the connection, after the descriptors
     /// every worker gets.
     private func startForkServer(socket: Int32) throws(SystemCallError) -> pid_t {
-        try ChildSpawn.start(
+        var environment = self.environment(nil)
+        environment.append("\(WorkerEnvironment.forkServerFD)=\(6 + self.sockets.count)")
+        if getenv("LD_BIND_NOW") == nil {
+            environment.append(WorkerEnvironment.forkServerBindNow)
+        }
+        return try ChildSpawn.start(
             self.executablePath,
             arguments: [self.processName + WorkerEnvironment.forkServerTitle],
-            environment: self.environment(nil) + ["\(WorkerEnvironment.forkServerFD)=\(6 + self.sockets.count)"]
+            environment: environment
         ) { actions in
             self.handOver(&actions, forkServerSocket: socket)
         }

@@ -23,6 +23,13 @@ public enum WorkerEnvironment {
     /// The descriptor of the fork server's socket to the master; its presence makes the process
     /// the fork server.
     public static let forkServerFD = "SWIFTCORN_FORK_SERVER_FD"
+    /// `LD_BIND_NOW` as the master sets it for the fork server, when it was not set already.
+    ///
+    /// The dynamic linker then binds every symbol once, in the fork server, and each forked
+    /// worker inherits the bound tables instead of resolving its first call of each function
+    /// anew. The fork server removes the variable again when it has this value, so processes a
+    /// worker executes do not inherit it.
+    public static let forkServerBindNow = "LD_BIND_NOW=swiftcorn-fork-server"
     /// What follows the program name in the fork server's command line; as long as
     /// `: worker 1024`, so a forked worker can write its own title in its place.
     public static let forkServerTitle = ": fork server"

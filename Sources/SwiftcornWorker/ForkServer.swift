@@ -29,6 +29,9 @@ public enum ForkServer {
     public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
         let socket = getenv(WorkerEnvironment.forkServerFD).flatMap { Int32(String(cString: $0)) } ?? -1
         let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
+        if let bindNow = getenv("LD_BIND_NOW"), "LD_BIND_NOW=" + String(cString: bindNow) == WorkerEnvironment.forkServerBindNow {
+            unsetenv("LD_BIND_NOW")
+        }
         // SIGKILL: every other signal is blocked here, for the workers to inherit the mask.
         _ = cswiftcorn_set_parent_death_signal(SIGKILL)
         guard getppid() == masterPID else { exit(0) }

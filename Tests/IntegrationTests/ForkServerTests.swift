@@ -22,6 +22,22 @@ struct ForkServerTests {
         #expect(Set(connections.keys.map(\.pid)) == Set(workers))
     }
 
+    @Test("The fork server binds symbols eagerly, unless LD_BIND_NOW was set already")
+    func forkServerBindsEagerly() throws {
+        let server = try TestServer.start(["-w", "1"])
+        defer { server.stop() }
+        try server.waitForWorkers(1)
+        let forkServer = try #require(ProcFS.forkServer(of: server.pid))
+        #expect(ProcFS.environment(of: forkServer)["LD_BIND_NOW"] == "swiftcorn-fork-server")
+        #expect(ProcFS.environment(of: server.pid)["LD_BIND_NOW"] == nil)
+
+        let userSet = try TestServer.start(["-w", "1"], environment: ["LD_BIND_NOW": "1"])
+        defer { userSet.stop() }
+        try userSet.waitForWorkers(1)
+        let userForkServer = try #require(ProcFS.forkServer(of: userSet.pid))
+        #expect(ProcFS.environment(of: userForkServer)["LD_BIND_NOW"] == "1")
+    }
+
     @Test("--worker-start exec runs no fork server")
     func execStartHasNoForkServer() throws {
         let server = try TestServer.start(["-w", "2", "--worker-start", "exec"])

@@ -49,7 +49,7 @@ struct HeartbeatTests {
             var slots: [String: Int32] = [:]
             var indices: [String: Int] = [:]
             for pid in server.workerPIDs {
-                let environment = Self.environment(of: pid)
+                let environment = ProcFS.environment(of: pid)
                 guard let slot = environment["SWIFTCORN_HEARTBEAT_SLOT"], let index = environment["SWIFTCORN_WORKER_INDEX"] else { continue }
                 slotsSeen += 1
                 if let other = slots[slot] { clashes.append("pids \(other) and \(pid) share slot \(slot)") }
@@ -62,16 +62,5 @@ struct HeartbeatTests {
         #expect(slotsSeen > 0, "workers carry SWIFTCORN_HEARTBEAT_SLOT")
         #expect(clashes.isEmpty, "\(clashes.prefix(3))")
         #expect(sharedIndexSeen, "no hand-over was observed; recycling every 40 requests should show one")
-    }
-
-    static func environment(of pid: pid_t) -> [String: String] {
-        let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
-        var result: [String: String] = [:]
-        for entry in data.split(separator: 0) {
-            let text = String(decoding: entry, as: UTF8.self)
-            guard let equals = text.firstIndex(of: "=") else { continue }
-            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        return result
     }
 }

@@ -34,6 +34,18 @@ public enum ProcFS {
         return String(text.reversed().drop { $0 == " " }.reversed())
     }
 
+    /// The environment `pid` was executed with (later `setenv` calls do not show).
+    public static func environment(of pid: pid_t) -> [String: String] {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+        var result: [String: String] = [:]
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return result
+    }
+
     /// The open file descriptors of `pid` with what each points to.
     public static func openDescriptors(of pid: pid_t) -> [Int: String] {
         let directory = "/proc/\(pid)/fd"
