@@ -182,6 +182,8 @@ let package = Package(
                 "SwiftcornTime",
                 "SwiftcornWorker",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictConcurrency

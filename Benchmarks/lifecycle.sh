@@ -83,7 +83,7 @@ measure_with_reloads() {
     wait "$reloader" 2>/dev/null || true
 }
 
-declare -a STEADY RELOAD RECYCLE RECYCLE_EXEC FAILURES RELOAD_RATIOS RECYCLE_RATIOS RECYCLE_EXEC_RATIOS
+declare -a PER_RECYCLE STEADY RELOAD RECYCLE RECYCLE_EXEC FAILURES RELOAD_RATIOS RECYCLE_RATIOS RECYCLE_EXEC_RATIOS
 NO_EVENTS=0  # rounds whose event run saw no reload or no recycling: their ratio proves nothing
 for ((round = 1; round <= ROUNDS; round++)); do
     port=$((BASE_PORT + round * 4))
@@ -101,9 +101,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
 
     port=$((port + 1))
     start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER"
-    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
+    warm_requests=$(wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" | awk '/requests in/ {print $1}')
     read -r recycle recycle_failures < <(measure "$port")
     recycled=$(grep -c 'served its max_requests' "$WORK/server-$port.log" || true)
+    # How often the server as a whole replaced a worker: max_requests counts per worker, so
+    # with W workers a recycle comes every ~max_requests / W requests served.
+    per_recycle=$(awk -v w="${warm_requests:-0}" -v r="$recycle" -v t="$SECONDS_TOTAL" -v n="$recycled" \
+        'BEGIN {printf "%.0f", n > 0 ? (w + r * t) / n : 0}')
+    PER_RECYCLE+=("$per_recycle")
     if ((reloads == 0 || recycled == 0)); then NO_EVENTS=$((NO_EVENTS + 1)); fi
     stop_server
 
@@ -124,8 +129,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     FAILURES+=("$((reload_failures + recycle_failures))")
     RELOAD_RATIOS+=("$reload_ratio")
     RECYCLE_RATIOS+=("$recycle_ratio")
-    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles), ratio %s, failures %s | recycle-exec %s req/s, ratio %s\n' \
-        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$recycle_ratio" "$recycle_failures" \
+    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles, one per %s requests), ratio %s, failures %s | recycle-exec %s req/s, ratio %s\n' \
+        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$per_recycle" "$recycle_ratio" "$recycle_failures" \
         "$recycle_exec" "$recycle_exec_ratio"
 done
 
@@ -137,7 +142,8 @@ total_failures=$(printf '%s\n' "${FAILURES[@]}" | awk '{s += $1} END {print s + 
 failure_verdict=$([[ $total_failures == 0 ]] && echo met || echo MISSED)
 echo
 echo "reload/steady median ratio:  $reload_ratio (HUP every ${RELOAD_EVERY}s; target >= 0.9: $(verdict "$reload_ratio"))"
-echo "recycle/steady median ratio: $recycle_ratio (max_requests $MAX_REQUESTS; target >= 0.9: $(verdict "$recycle_ratio"))"
+per_recycle=$(median_of "${PER_RECYCLE[@]}")
+echo "recycle/steady median ratio: $recycle_ratio (max_requests $MAX_REQUESTS per worker, $WORKERS workers: one recycle per $per_recycle requests served; target >= 0.9: $(verdict "$recycle_ratio"))"
 echo "recycle-exec/steady median ratio: $recycle_exec_ratio (the same, workers executed instead of forked; not judged)"
 echo "failed requests under events: $total_failures (target 0: $failure_verdict)"
 ((NO_EVENTS == 0)) || echo "$NO_EVENTS round(s) saw no reload or no recycling: the ratios are MISSED, not measured"
@@ -145,8 +151,8 @@ echo "failed requests under events: $total_failures (target 0: $failure_verdict)
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 join() { local IFS=,; echo "$*"; }
-printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"steady":[%s],"reload":[%s],"recycle":[%s],"reload_ratios":[%s],"recycle_ratios":[%s],"recycle_exec":[%s],"recycle_exec_ratios":[%s],"recycle_exec_ratio":%s,"failures":[%s],"reload_ratio":%s,"recycle_ratio":%s,"failure_verdict":"%s"}\n' \
-    "$stamp" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$WORKERS" "$RELOAD_EVERY" "$MAX_REQUESTS" \
+printf '{"benchmark":"lifecycle","date":"%s","rounds":%d,"duration":"%s","connections":%d,"workers":%d,"reload_every_s":%d,"max_requests":%d,"requests_per_recycle":[%s],"steady":[%s],"reload":[%s],"recycle":[%s],"reload_ratios":[%s],"recycle_ratios":[%s],"recycle_exec":[%s],"recycle_exec_ratios":[%s],"recycle_exec_ratio":%s,"failures":[%s],"reload_ratio":%s,"recycle_ratio":%s,"failure_verdict":"%s"}\n' \
+    "$stamp" "$ROUNDS" "$DURATION" "$CONNECTIONS" "$WORKERS" "$RELOAD_EVERY" "$MAX_REQUESTS" "$(join "${PER_RECYCLE[@]}")" \
     "$(join "${STEADY[@]}")" "$(join "${RELOAD[@]}")" "$(join "${RECYCLE[@]}")" "$(join "${RELOAD_RATIOS[@]}")" \
     "$(join "${RECYCLE_RATIOS[@]}")" "$(join "${RECYCLE_EXEC[@]}")" "$(join "${RECYCLE_EXEC_RATIOS[@]}")" "$recycle_exec_ratio" \
     "$(join "${FAILURES[@]}")" "$reload_ratio" "$recycle_ratio" "$failure_verdict" \

@@ -11,7 +11,11 @@
 #include <time.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -33,6 +37,149 @@ int cswiftcorn_signalfd_read(int fd, pid_t *pid) {
         *pid = (pid_t)info.ssi_pid;
     }
     return (int)info.ssi_signo;
+}
+
+int cswiftcorn_signalfd_read_value(int fd, pid_t *pid, int *value) {
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do {
+        n = read(fd, &info, sizeof(info));
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(info)) {
+        return -1;
+    }
+    if (pid) {
+        *pid = (pid_t)info.ssi_pid;
+    }
+    if (value) {
+        *value = info.ssi_code == SI_QUEUE ? info.ssi_int : 0;
+    }
+    return (int)info.ssi_signo;
+}
+
+int cswiftcorn_sigqueue(pid_t pid, int signal, int value) {
+    union sigval attached;
+    attached.sival_int = value;
+    return sigqueue(pid, signal, attached);
+}
+
+// An abstract address: sun_path starts with a NUL and its length is what the address spans.
+static socklen_t abstract_address(const char *name, struct sockaddr_un *address) {
+    memset(address, 0, sizeof(*address));
+    address->sun_family = AF_UNIX;
+    size_t length = strlen(name);
+    if (length > sizeof(address->sun_path) - 1) {
+        length = sizeof(address->sun_path) - 1;
+    }
+    memcpy(address->sun_path + 1, name, length);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length);
+}
+
+int cswiftcorn_abstract_listen(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(name, &address);
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, 16) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int cswiftcorn_abstract_connect(const char *name) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    struct sockaddr_un address;
+    socklen_t length = abstract_address(name, &address);
+    int rc;
+    do {
+        rc = connect(fd, (struct sockaddr *)&address, length);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+long cswiftcorn_peer_uid(int fd) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return -1;
+    }
+    return (long)credentials.uid;
+}
+
+int cswiftcorn_send_descriptor(int fd, int passed) {
+    char byte = 'c';
+    struct iovec vector = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buffer[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = {
+        .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.buffer, .msg_controllen = sizeof(control.buffer)};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &passed, sizeof(int));
+    ssize_t sent;
+    do {
+        sent = sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent == 1 ? 0 : -(sent < 0 ? errno : EIO);
+}
+
+int cswiftcorn_receive_descriptor(int fd) {
+    char byte;
+    struct iovec vector = {.iov_base = &byte, .iov_len = 1};
+    // Room for more than the one descriptor expected: any extra is closed, never leaked.
+    union {
+        char buffer[CMSG_SPACE(sizeof(int) * 8)];
+        struct cmsghdr align;
+    } control;
+    struct msghdr message = {
+        .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.buffer, .msg_controllen = sizeof(control.buffer)};
+    ssize_t got;
+    do {
+        got = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        return -errno;
+    }
+    if (got == 0) {
+        return -EPIPE;
+    }
+    int received = -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int descriptor;
+            memcpy(&descriptor, CMSG_DATA(header) + i * sizeof(int), sizeof(int));
+            if (received < 0) {
+                received = descriptor;
+            } else {
+                close(descriptor);
+            }
+        }
+    }
+    // A byte without a descriptor (or one cut off, MSG_CTRUNC) carries nothing to serve.
+    return received >= 0 ? received : -EAGAIN;
 }
 
 int cswiftcorn_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd) {

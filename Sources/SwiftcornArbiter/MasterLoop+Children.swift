@@ -1,3 +1,4 @@
+import CSwiftcornSystem
 import Logging
 import SwiftcornHTTP
 import SwiftcornSystem
@@ -36,6 +37,8 @@ extension MasterLoop {
                 }
             case .signal(let pid, let signal):
                 kill(pid, signal)
+            case .retire(let pid, let successor):
+                _ = cswiftcorn_sigqueue(pid, SIGTERM, successor)
             case .report(let exit):
                 self.report(exit)
             case .exit(let code):

@@ -11,6 +11,9 @@ extension WorkerSupervisor {
         case spawn(index: Int)
         /// Send `signal` to `pid`.
         case signal(pid: pid_t, signal: Int32)
+        /// Stop `pid` gracefully (TERM), passing its keep-alive connections to `successor`, the
+        /// worker that replaces it.
+        case retire(pid: pid_t, successor: pid_t)
         /// Report a worker's end.
         case report(WorkerExit)
         /// Stop the master with this exit status.

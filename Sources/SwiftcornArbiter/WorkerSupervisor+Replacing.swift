@@ -67,13 +67,14 @@ extension WorkerSupervisor {
         return [.spawn(index: index)]
     }
 
-    /// The worker `pid` of `index` accepts connections: the worker it replaces may stop now.
+    /// The worker `pid` of `index` accepts connections: the worker it replaces may stop now,
+    /// and pass its keep-alive connections to `pid`.
     mutating func workerReady(index: Int, pid: pid_t) -> [Action] {
         guard index >= 1, index <= self.slots.count, case .running(pid, _) = self.slots[index - 1].state else { return [] }
         var actions: [Action] = []
         for (oldPID, leaving) in self.retiring where leaving.index == index && leaving.awaitingReplacement {
             self.retiring[oldPID]?.awaitingReplacement = false
-            actions.append(.signal(pid: oldPID, signal: SIGTERM))
+            actions.append(.retire(pid: oldPID, successor: pid))
         }
         return actions
     }

@@ -48,6 +48,17 @@ public struct SignalDescriptor: ~Copyable {
         return self.read()
     }
 
+    /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal, with its sender and the
+    /// integer `sigqueue` attached to it; `nil` when none arrived.
+    public func waitForSignal(timeoutMilliseconds: Int32) -> ReceivedSignal? {
+        var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return nil }
+        var sender: pid_t = 0
+        var value: Int32 = 0
+        let signal = cswiftcorn_signalfd_read_value(self.fileDescriptor, &sender, &value)
+        return signal > 0 ? ReceivedSignal(number: signal, sender: sender, value: value) : nil
+    }
+
     /// Reads one pending signal, blocking until there is one.
     public func read() -> Int32? {
         let signal = cswiftcorn_signalfd_read(self.fileDescriptor, nil)
@@ -57,4 +68,14 @@ public struct SignalDescriptor: ~Copyable {
     deinit {
         close(self.fileDescriptor)
     }
+}
+
+/// A signal read from a ``SignalDescriptor``.
+public struct ReceivedSignal: Sendable, Equatable {
+    /// The signal, such as `SIGTERM`.
+    public let number: Int32
+    /// The process that sent it (0 for the kernel).
+    public let sender: pid_t
+    /// The integer the sender attached with `sigqueue`; 0 for a plain `kill`.
+    public let value: Int32
 }

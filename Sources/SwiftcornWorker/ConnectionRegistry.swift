@@ -10,7 +10,8 @@ final class ConnectionRegistry: Sendable {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var onCapacity: (@Sendable () -> Void)?
         var onEmpty: (@Sendable () -> Void)?
-        var draining = false
+        /// What every connection was told when the drain began.
+        var drainEvent: WorkerDrainEvent?
     }
 
     /// The most connections open at once.
@@ -53,23 +54,23 @@ final class ConnectionRegistry: Sendable {
     /// Records `channel`, which holds a reserved place, until it closes.
     func register(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        let draining = self.state.withLock { state in
+        let drainEvent = self.state.withLock { state in
             state.channels[id] = channel
-            return state.draining
+            return state.drainEvent
         }
         channel.closeFuture.whenComplete { _ in
             self.connectionEnded(id: id)
         }
-        if draining {
+        if let drainEvent {
             // Accepted just before the drain began and set up just after: it must drain too.
-            channel.pipeline.fireUserInboundEventTriggered(WorkerDrainEvent())
+            channel.pipeline.fireUserInboundEventTriggered(drainEvent)
         }
     }
 
     /// Sends `event` to every connection and calls `onEmpty` once none is left open.
     func drain(event: WorkerDrainEvent, onEmpty: @escaping @Sendable () -> Void) {
         let channels = self.state.withLock { state -> [any Channel]? in
-            state.draining = true
+            state.drainEvent = event
             if state.reserved == 0 { return nil }
             state.onEmpty = onEmpty
             return Array(state.channels.values)

@@ -133,6 +133,10 @@ extension HTTPConnectionHandler {
         self.settings.inFlight.end(active.flightKey)
         self.active = nil
         self.settings.requestBudget?.spend()
+        if active.keepAlive && self.closeWhenIdle && self.mayHandOver {
+            self.handOver(context: context)
+            return
+        }
         if !active.keepAlive || self.closeWhenIdle {
             context.close(promise: nil)
             return

@@ -58,7 +58,8 @@ extension HTTPConnectionHandler {
         } else {
             framing = .chunked
         }
-        if self.closeWhenIdle {
+        if self.closeWhenIdle && !(active.requestEnded && self.mayHandOver) {
+            // Draining: the connection closes after this response, unless it can be passed on.
             active.keepAlive = false
         }
         let connection: ResponseHeadEncoder.ConnectionField =

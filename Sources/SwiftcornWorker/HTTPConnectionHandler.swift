@@ -22,6 +22,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     let settings: HTTPServerSettings
     let logger: Logger
     let lineGuard: RequestLineGuard
+    /// The connection's socket, which a retiring worker passes to its successor.
+    let descriptor: Int32
+    /// Where this connection goes when the worker retires (set by the drain).
+    var handover: ConnectionHandover?
 
     var context: ChannelHandlerContext?
     var active: ActiveRequest?
@@ -44,11 +48,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// not change during a connection, so this is decided once.
     var peerIsTrusted = false
 
-    init(responder: any Responder, settings: HTTPServerSettings, logger: Logger, lineGuard: RequestLineGuard) {
+    init(
+        responder: any Responder,
+        settings: HTTPServerSettings,
+        logger: Logger,
+        lineGuard: RequestLineGuard,
+        descriptor: Int32
+    ) {
         self.responder = responder
         self.settings = settings
         self.logger = logger
         self.lineGuard = lineGuard
+        self.descriptor = descriptor
         self.timer = ConnectionTimer()
     }
 
@@ -92,6 +103,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let part = self.unwrapInboundIn(data)
         if case .end = part {
             self.lineGuard.messageDidEnd()
+        } else {
+            self.lineGuard.messageContinues()
         }
         if self.active?.requestEnded == true || !self.queued.isEmpty {
             self.queued.append(part)
@@ -109,9 +122,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is WorkerDrainEvent {
+        if let drain = event as? WorkerDrainEvent {
             self.closeWhenIdle = true
-            if self.active == nil && self.queued.isEmpty {
+            self.handover = drain.handover
+            if self.active == nil && self.queued.isEmpty && self.mayHandOver {
+                self.handOver(context: context)
+            } else if self.active == nil && self.queued.isEmpty {
                 // Closing an idle keep-alive connection at once races the client's next request,
                 // which then fails. A request that comes soon is served with `Connection: close`;
                 // a connection still idle after the grace period is closed.
@@ -164,5 +180,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 /// The client closed the connection before the request body was complete.
 struct ConnectionClosedError: Error {}
 
-/// Sent to every connection when the worker stops: finish the active request, then close.
-struct WorkerDrainEvent: Sendable {}
+/// Sent to every connection when the worker stops: finish the active request, then close, or
+/// pass the connection to `handover`'s worker.
+struct WorkerDrainEvent: Sendable {
+    /// The worker that takes keep-alive connections, if there is one.
+    var handover: ConnectionHandover?
+}

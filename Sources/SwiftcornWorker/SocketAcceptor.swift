@@ -22,23 +22,37 @@ final class SocketAcceptor: Sendable {
     struct Listener: Sendable {
         let fileDescriptor: Int32
         let isTCP: Bool
+
+        /// Whether the socket `descriptor` is a TCP (not a Unix) socket.
+        static func isTCP(_ descriptor: Int32) -> Bool {
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            }
+            return named == 0 && Int32(address.ss_family) != AF_UNIX
+        }
     }
 
     private let listeners: [Listener]
-    private let registry: ConnectionRegistry
+    let registry: ConnectionRegistry
     private let handOff: @Sendable (Int32, Listener, _ done: @escaping @Sendable () -> Void) -> Void
-    private let epoll: Int32
+    let epoll: Int32
     private let wake: Int32
     /// Signalled by the event loop when a handed-off connection is set up.
     private let handedOff: Int32
-    private let stopping = Atomic<Bool>(false)
+    /// Where a retiring worker passes its connections (see ``ConnectionHandover``), or -1.
+    let handoverListener: Int32
+    let stopping = Atomic<Bool>(false)
 
     init(
         listeners: [Listener],
+        handoverListener: Int32,
         registry: ConnectionRegistry,
         handOff: @escaping @Sendable (Int32, Listener, _ done: @escaping @Sendable () -> Void) -> Void
     ) {
         self.listeners = listeners
+        self.handoverListener = handoverListener
         self.registry = registry
         self.handOff = handOff
         self.epoll = cswiftcorn_epoll_create()
@@ -77,9 +91,21 @@ final class SocketAcceptor: Sendable {
             }
         }
         watch(true)
+        var handovers = HandoverStreams()
+        if self.handoverListener >= 0 {
+            _ = cswiftcorn_epoll_add(self.epoll, self.handoverListener, 0)
+        }
         while !self.stopping.load(ordering: .acquiring) {
             let ready = cswiftcorn_epoll_wait_one(self.epoll, -1)
             if self.stopping.load(ordering: .acquiring) { break }
+            if ready == self.handoverListener {
+                self.acceptHandovers(into: &handovers)
+                continue
+            }
+            if handovers.streams.contains(ready) {
+                self.receiveConnections(on: ready, streams: &handovers)
+                continue
+            }
             if ready == self.wake {
                 var count: UInt64 = 0
                 _ = Glibc.read(self.wake, &count, 8)
@@ -103,17 +129,24 @@ final class SocketAcceptor: Sendable {
                 }
                 continue
             }
-            let handedOff = self.handedOff
-            self.handOff(connection, listener) {
-                var one: UInt64 = 1
-                _ = Glibc.write(handedOff, &one, 8)
-            }
-            var done: UInt64 = 0
-            _ = Glibc.read(self.handedOff, &done, 8)
+            self.serve(connection, from: listener)
         }
         watch(false)
         for listener in self.listeners {
             close(listener.fileDescriptor)
         }
+        self.closeHandovers(&handovers)
+    }
+
+    /// Hands `connection`, which holds a reserved place, to an event loop and waits until it is
+    /// set up.
+    func serve(_ connection: Int32, from listener: Listener) {
+        let handedOff = self.handedOff
+        self.handOff(connection, listener) {
+            var one: UInt64 = 1
+            _ = Glibc.write(handedOff, &one, 8)
+        }
+        var done: UInt64 = 0
+        _ = Glibc.read(self.handedOff, &done, 8)
     }
 }

@@ -49,8 +49,8 @@ extension WorkerProcess {
         let drained = DrainCompletion()
         var drainDeadline: ContinuousClock.Instant?
         while true {
-            let signal = signals.wait(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
-            switch signal {
+            let received = signals.waitForSignal(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
+            switch received?.number {
             case SIGQUIT:
                 hooks.workerExit?(workerIndex)
                 exit(0)
@@ -63,7 +63,10 @@ extension WorkerProcess {
                 ErrorLog.writer.reopen()
             case SIGTERM where drainDeadline == nil:
                 drainDeadline = .now + configuration.gracefulTimeout
-                server.drain { drained.markDone() }
+                // The master attaches the pid of this worker's replacement, which takes the
+                // keep-alive connections.
+                let successor = received.flatMap { $0.sender == masterPID && $0.value > 0 ? pid_t($0.value) : nil }
+                server.drain(successor: successor) { drained.markDone() }
             default:
                 break
             }

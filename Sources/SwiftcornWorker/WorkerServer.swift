@@ -1,3 +1,4 @@
+import CSwiftcornSystem
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -52,7 +53,7 @@ final class WorkerServer: Sendable {
         limits.maxHeaderListSize = (configuration.limitRequestFields + 1) * (configuration.limitRequestFieldSize + 4)
         let decoderLimits = limits
 
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+        let initializer: @Sendable (any Channel, Int32) -> EventLoopFuture<Void> = { channel, descriptor in
             channel.eventLoop.makeCompletedFuture {
                 let lineGuard = RequestLineGuard()
                 let sync = channel.pipeline.syncOperations
@@ -61,7 +62,13 @@ final class WorkerServer: Sendable {
                     ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
                 )
                 try sync.addHandler(
-                    HTTPConnectionHandler(responder: responder, settings: settings, logger: logger, lineGuard: lineGuard)
+                    HTTPConnectionHandler(
+                        responder: responder,
+                        settings: settings,
+                        logger: logger,
+                        lineGuard: lineGuard,
+                        descriptor: descriptor
+                    )
                 )
             }
         }
@@ -69,12 +76,7 @@ final class WorkerServer: Sendable {
         var listeners: [SocketAcceptor.Listener] = []
         for offset in 0..<socketCount {
             let descriptor = Int32(3 + offset)
-            var address = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let isTCP =
-                withUnsafeMutablePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-                } == 0 && Int32(address.ss_family) != AF_UNIX
+            let isTCP = SocketAcceptor.Listener.isTCP(descriptor)
             // Re-issuing listen sets the configured backlog whatever a previous owner asked for.
             Glibc.listen(descriptor, Int32(clamping: configuration.backlog))
             // Every worker is woken for each connection and all but one find nothing to accept:
@@ -83,11 +85,19 @@ final class WorkerServer: Sendable {
             listeners.append(SocketAcceptor.Listener(fileDescriptor: descriptor, isTCP: isTCP))
         }
 
-        let acceptor = SocketAcceptor(listeners: listeners, registry: registry) { connection, listener, done in
+        // A retiring worker passes its connections here; without it, they are closed as usual.
+        let handoverListener = cswiftcorn_abstract_listen(ConnectionHandover.socketName(pid: getpid()))
+        if handoverListener < 0 {
+            logger.debug("cannot receive connections from retiring workers", metadata: ["errno": "\(errno)"])
+        }
+        let acceptor = SocketAcceptor(listeners: listeners, handoverListener: handoverListener, registry: registry) {
+            connection,
+            listener,
+            done in
             // Bootstraps are not Sendable; one per connection costs an allocation, next to an accept.
             var bootstrap = ClientBootstrap(group: group)
                 .channelOption(.maxMessagesPerRead, value: 16)
-                .channelInitializer(initializer)
+                .channelInitializer { initializer($0, connection) }
             if listener.isTCP {
                 bootstrap = bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
             }
@@ -107,9 +117,11 @@ final class WorkerServer: Sendable {
     }
 
     /// Stops accepting, lets every connection finish its request, and calls `completion` when
-    /// the last one closed.
-    func drain(completion: @escaping @Sendable () -> Void) {
+    /// the last one closed; with a `successor`, keep-alive connections are passed to it between
+    /// two requests instead of being closed.
+    func drain(successor: pid_t? = nil, completion: @escaping @Sendable () -> Void) {
         self.acceptor.stop()
-        self.registry.drain(event: WorkerDrainEvent(), onEmpty: completion)
+        let handover = successor.flatMap { ConnectionHandover(successor: $0) }
+        self.registry.drain(event: WorkerDrainEvent(handover: handover), onEmpty: completion)
     }
 }

@@ -133,7 +133,7 @@ struct WorkerSupervisorTests {
         _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
         // Both serve until the replacement accepts.
         #expect(supervisor.runningWorkers.map(\.pid).sorted() == [101, 102, 201])
-        #expect(supervisor.workerReady(index: 1, pid: 201) == [.signal(pid: 101, signal: SIGTERM)])
+        #expect(supervisor.workerReady(index: 1, pid: 201) == [.retire(pid: 101, successor: 201)])
         #expect(supervisor.workerReady(index: 1, pid: 201).isEmpty)
         let actions = supervisor.childExited(pid: 101, status: .exited(0), now: self.start + .seconds(2))
         guard case .report(let exit) = actions.first else {
@@ -169,9 +169,9 @@ struct WorkerSupervisorTests {
         _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
         _ = supervisor.workerSpawned(index: 2, pid: 202, now: self.start)
         _ = supervisor.workerSpawned(index: 3, pid: 203, now: self.start)
-        #expect(supervisor.workerReady(index: 1, pid: 201) == [.signal(pid: 101, signal: SIGTERM)])
+        #expect(supervisor.workerReady(index: 1, pid: 201) == [.retire(pid: 101, successor: 201)])
         #expect(supervisor.reloadInProgress)
-        #expect(supervisor.workerReady(index: 2, pid: 202) == [.signal(pid: 102, signal: SIGTERM)])
+        #expect(supervisor.workerReady(index: 2, pid: 202) == [.retire(pid: 102, successor: 202)])
         #expect(!supervisor.reloadInProgress)
         #expect(supervisor.beginReload(workers: 1, gracefulTimeout: .seconds(5)).first == .signal(pid: 203, signal: SIGTERM))
     }

@@ -46,6 +46,15 @@ public enum ProcFS {
         return result
     }
 
+    /// Inodes of the Unix sockets bound to `path` (`@name` for an abstract one), from /proc/net/unix.
+    public static func unixSocketInodes(path: String) -> [String] {
+        let table = (try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8)) ?? ""
+        return table.split(separator: "\n").dropFirst().compactMap { line in
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+            return columns.count >= 8 && columns[7] == path ? String(columns[6]) : nil
+        }
+    }
+
     /// The open file descriptors of `pid` with what each points to.
     public static func openDescriptors(of pid: pid_t) -> [Int: String] {
         let directory = "/proc/\(pid)/fd"

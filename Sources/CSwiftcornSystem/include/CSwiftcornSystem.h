@@ -15,6 +15,32 @@ int cswiftcorn_signalfd(const sigset_t *mask);
 /// Reads one signal from a signalfd: the signal number, or -1 and errno; `pid` receives the sender.
 int cswiftcorn_signalfd_read(int fd, pid_t *pid);
 
+/// Like `cswiftcorn_signalfd_read`; `value` also receives the integer a sender attached with
+/// `sigqueue` (0 for a plain `kill`).
+int cswiftcorn_signalfd_read_value(int fd, pid_t *pid, int *value);
+
+/// Sends `signal` with the integer `value` attached (sigqueue); 0, or -1 and errno.
+int cswiftcorn_sigqueue(pid_t pid, int signal, int value);
+
+/// Listens on the abstract Unix stream socket `name` (no leading NUL): a non-blocking,
+/// close-on-exec socket, or -1 and errno.
+int cswiftcorn_abstract_listen(const char *name);
+
+/// Connects a non-blocking, close-on-exec stream socket to the abstract Unix socket `name`
+/// (EAGAIN when its backlog is full); -1 and errno.
+int cswiftcorn_abstract_connect(const char *name);
+
+/// The user id of the process at the other end of Unix socket `fd`, or -1.
+long cswiftcorn_peer_uid(int fd);
+
+/// Sends descriptor `passed` over Unix socket `fd` (one byte and SCM_RIGHTS), without waiting:
+/// 0, or -errno.
+int cswiftcorn_send_descriptor(int fd, int passed);
+
+/// Receives one descriptor sent by `cswiftcorn_send_descriptor`, non-blocking and close-on-exec:
+/// the descriptor, -EAGAIN when none is waiting, -EPIPE at the end of the stream, or -errno.
+int cswiftcorn_receive_descriptor(int fd);
+
 /// Adds a file action closing every descriptor from `lowfd` up in the spawned child.
 int cswiftcorn_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd);
 

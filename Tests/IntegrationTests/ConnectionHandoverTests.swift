@@ -1,0 +1,58 @@
+import Foundation
+import SwiftcornTestKit
+import Testing
+
+@Suite("Connection handover: keep-alive connections outlive a recycled worker", .serialized)
+struct ConnectionHandoverTests {
+    static func start(maxRequests: Int) throws -> TestServer {
+        let server = try TestServer.start([
+            "-w", "1", "--max-requests", "\(maxRequests)", "--max-requests-jitter", "0", "--access-logfile", "none",
+        ])
+        try server.waitForWorkers(1)
+        return server
+    }
+
+    @Test("A keep-alive connection passes from each retiring worker to its replacement")
+    func keepAliveConnectionSurvivesRecycling() throws {
+        let server = try Self.start(maxRequests: 5)
+        defer { server.stop() }
+        let connection = try HTTPTestConnection(port: server.port)
+        defer { connection.close() }
+        var pids: [Int32] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        // Any close by the server would make the next request throw.
+        while Set(pids).count < 4 && ContinuousClock.now < deadline {
+            let response = try connection.request("GET", "/worker")
+            #expect(response.status == 200)
+            #expect(response.header("connection") == nil, "request \(pids.count + 1) was answered with Connection: close")
+            pids.append(try WorkerIdentity(response).pid)
+        }
+        #expect(Set(pids).count >= 4, "one connection saw \(Set(pids).count) workers in \(pids.count) requests")
+        // Each worker served its requests in one run: the connection moved forward only.
+        #expect(pids.indices.dropFirst().filter { pids[$0] != pids[$0 - 1] }.count == Set(pids).count - 1)
+    }
+
+    @Test("A connection whose last body did not end its read is closed, not passed on")
+    func ambiguousBoundaryClosesInstead() throws {
+        let server = try Self.start(maxRequests: 3)
+        defer { server.stop() }
+        let connection = try HTTPTestConnection(port: server.port)
+        defer { connection.close() }
+        var pids: Set<Int32> = []
+        var closing: HTTPTestResponse?
+        let deadline = ContinuousClock.now + .seconds(30)
+        // "hello" is not a blank line: where the request ended is not known from the read.
+        while closing == nil && ContinuousClock.now < deadline {
+            let response = try connection.request("POST", "/worker", body: Array("hello".utf8))
+            #expect(response.status == 200)
+            pids.insert(try WorkerIdentity(response).pid)
+            if response.header("connection") == "close" { closing = response }
+        }
+        #expect(closing != nil, "the retiring worker never closed the connection")
+        #expect(pids.count == 1)
+        #expect(connection.isClosedByPeer())
+        let fresh = try HTTPTestConnection(port: server.port)
+        defer { fresh.close() }
+        #expect(try !pids.contains(fresh.worker().pid))
+    }
+}
