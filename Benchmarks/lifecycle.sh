@@ -107,7 +107,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # How often the server as a whole replaced a worker: max_requests counts per worker, so
     # with W workers a recycle comes every ~max_requests / W requests served.
     per_recycle=$(awk -v w="${warm_requests:-0}" -v r="$recycle" -v t="$SECONDS_TOTAL" -v n="$recycled" \
-        'BEGIN {printf "%.0f", n > 0 ? (w + r * t) / n : 0}')
+        'BEGIN {printf "%.0f", (n > 0 ? (w + r * t) / n : 0)}')
     PER_RECYCLE+=("$per_recycle")
     if ((reloads == 0 || recycled == 0)); then NO_EVENTS=$((NO_EVENTS + 1)); fi
     stop_server

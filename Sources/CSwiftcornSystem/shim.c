@@ -120,6 +120,15 @@ long cswiftcorn_peer_uid(int fd) {
     return (long)credentials.uid;
 }
 
+pid_t cswiftcorn_peer_pid(int fd) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return -1;
+    }
+    return credentials.pid;
+}
+
 int cswiftcorn_send_descriptor(int fd, int passed) {
     char byte = 'c';
     struct iovec vector = {.iov_base = &byte, .iov_len = 1};
@@ -179,7 +188,7 @@ int cswiftcorn_receive_descriptor(int fd) {
         }
     }
     // A byte without a descriptor (or one cut off, MSG_CTRUNC) carries nothing to serve.
-    return received >= 0 ? received : -EAGAIN;
+    return received >= 0 ? received : -ENOMSG;
 }
 
 int cswiftcorn_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd) {

@@ -24,10 +24,16 @@ final class ConnectionHandover: Sendable {
     }
 
     /// Connects to `successor`'s receiving end; `nil` when it does not listen (then connections
-    /// are closed as usual).
+    /// are closed as usual), or when another process holds the name: abstract sockets have no
+    /// permissions, so any local user could bind a predictable name first and be sent clients'
+    /// connections.
     init?(successor: pid_t) {
         let descriptor = cswiftcorn_abstract_connect(Self.socketName(pid: successor))
         guard descriptor >= 0 else { return nil }
+        guard cswiftcorn_peer_pid(descriptor) == successor, cswiftcorn_peer_uid(descriptor) == Int(geteuid()) else {
+            close(descriptor)
+            return nil
+        }
         self.successor = successor
         self.socket = Mutex(descriptor)
     }

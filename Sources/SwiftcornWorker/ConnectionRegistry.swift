@@ -12,6 +12,10 @@ final class ConnectionRegistry: Sendable {
         var onEmpty: (@Sendable () -> Void)?
         /// What every connection was told when the drain began.
         var drainEvent: WorkerDrainEvent?
+        /// Holders that may still bring connections (see ``pin()``).
+        var pins = 0
+
+        var isEmpty: Bool { self.reserved == 0 && self.pins == 0 }
     }
 
     /// The most connections open at once.
@@ -46,6 +50,27 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// Takes a place beyond the limit, for a connection that is already the worker's to serve:
+    /// one passed by a retiring worker, whose client may have sent its next request already.
+    func reserveBeyondLimit() {
+        self.state.withLock { $0.reserved += 1 }
+    }
+
+    /// Keeps a drain from completing until ``unpin()``: for the receiver of passed connections,
+    /// which may still hold some the drain must not lose.
+    func pin() {
+        self.state.withLock { $0.pins += 1 }
+    }
+
+    /// Ends a ``pin()``; completes the drain if nothing else is open.
+    func unpin() {
+        let onEmpty = self.state.withLock { state -> (@Sendable () -> Void)? in
+            state.pins -= 1
+            return state.isEmpty ? state.onEmpty : nil
+        }
+        onEmpty?()
+    }
+
     /// Gives back a place whose connection never came to be.
     func release() {
         self.connectionEnded(id: nil)
@@ -71,7 +96,7 @@ final class ConnectionRegistry: Sendable {
     func drain(event: WorkerDrainEvent, onEmpty: @escaping @Sendable () -> Void) {
         let channels = self.state.withLock { state -> [any Channel]? in
             state.drainEvent = event
-            if state.reserved == 0 { return nil }
+            if state.isEmpty { return nil }
             state.onEmpty = onEmpty
             return Array(state.channels.values)
         }
@@ -89,7 +114,7 @@ final class ConnectionRegistry: Sendable {
             let wasFull = state.reserved >= self.limit
             state.reserved -= 1
             if let id { state.channels[id] = nil }
-            return (wasFull ? state.onCapacity : nil, state.reserved == 0 ? state.onEmpty : nil)
+            return (wasFull ? state.onCapacity : nil, state.isEmpty ? state.onEmpty : nil)
         }
         onCapacity?()
         onEmpty?()

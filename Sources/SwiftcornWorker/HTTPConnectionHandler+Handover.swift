@@ -9,23 +9,36 @@ extension HTTPConnectionHandler {
             && self.lineGuard.atMessageBoundary
     }
 
-    /// Passes the connection on once everything written is flushed, and closes this worker's
-    /// end. Reads stay paused meanwhile (they resume only for a next request), so no byte is
-    /// read here that the successor would miss. If it cannot be passed, the connection drains
-    /// as any idle one: a last request within the grace period is served with `Connection: close`.
+    /// Passes the connection on, once the read being decoded is decoded to its end and
+    /// everything written is flushed, and closes this worker's end. If by then a next request
+    /// has begun, or it cannot be passed, the connection drains as any other: the next request
+    /// is served with `Connection: close`.
     func handOver(context: ChannelHandlerContext) {
-        let flushed = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
-        flushed.futureResult.assumeIsolated().whenComplete { result in
-            guard let context = self.context, self.active == nil else { return }
-            if case .success = result, self.mayHandOver, let handover = self.handover, handover.pass(self.descriptor) {
-                self.timer.cancel()
-                context.close(promise: nil)
-                return
+        // NIO hands each decoded part on as soon as it is parsed: the read that ended this
+        // request may still hold a pipelined one, which must not be decoded on a passed socket.
+        context.eventLoop.assumeIsolated().execute {
+            guard let context = self.context, self.active == nil, !self.isClosed else { return }
+            guard self.mayHandOver else { return self.keepDraining() }
+            let flushed = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+            flushed.futureResult.assumeIsolated().whenComplete { result in
+                guard let context = self.context, self.active == nil, !self.isClosed else { return }
+                // The check, the pass and the close run in this one callback: nothing is read
+                // from the socket in between.
+                if case .success = result, self.mayHandOver, let handover = self.handover, handover.pass(self.descriptor) {
+                    self.timer.cancel()
+                    context.close(promise: nil)
+                } else {
+                    self.keepDraining()
+                }
             }
-            self.handover = nil
-            self.armTimer(after: Self.drainIdleGrace, expiry: .idle)
-            self.resumeReadsIfPossible()
         }
+    }
+
+    /// Gives up passing the connection: it drains like any idle one.
+    private func keepDraining() {
+        self.handover = nil
+        self.armTimer(after: Self.drainIdleGrace, expiry: .idle)
+        self.resumeReadsIfPossible()
     }
 }

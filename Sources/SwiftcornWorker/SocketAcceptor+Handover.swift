@@ -12,11 +12,15 @@ extension SocketAcceptor {
         var streams: Set<Int32> = []
     }
 
-    /// Stops receiving connections without losing one: no new stream is accepted, every open
-    /// stream is shut for reading, so a sender's next pass fails and it keeps that connection,
-    /// and what was passed before is served here (and drains with this worker).
+    /// Stops receiving connections without losing one: new senders are refused, streams
+    /// already connected are accepted, every stream is shut for reading, so a sender's next pass
+    /// fails and it keeps that connection, and what was passed before is served here (and
+    /// drains with this worker). The registry stays pinned until then, so the worker cannot
+    /// exit with passed connections still in a stream.
     func closeHandovers(_ handovers: inout HandoverStreams) {
         guard self.handoverListener >= 0 else { return }
+        shutdown(self.handoverListener, Int32(SHUT_RD))
+        self.acceptHandovers(into: &handovers)
         close(self.handoverListener)
         for stream in handovers.streams {
             shutdown(stream, Int32(SHUT_RD))
@@ -24,6 +28,7 @@ extension SocketAcceptor {
             close(stream)
         }
         handovers.streams.removeAll()
+        self.registry.unpin()
     }
 
     /// Accepts the streams waiting on the handover socket; only processes of this worker's own
@@ -46,6 +51,7 @@ extension SocketAcceptor {
         while evenWhenStopping || !self.stopping.load(ordering: .acquiring) {
             let connection = cswiftcorn_receive_descriptor(stream)
             if connection == -EAGAIN { return }
+            if connection == -ENOMSG { continue }
             guard connection >= 0 else {
                 if evenWhenStopping { return }
                 _ = cswiftcorn_epoll_remove(self.epoll, stream)
@@ -53,11 +59,8 @@ extension SocketAcceptor {
                 handovers.streams.remove(stream)
                 return
             }
-            // Beyond worker_connections the connection is closed, as the sender would have.
-            guard self.registry.tryReserve() else {
-                close(connection)
-                continue
-            }
+            // Even beyond worker_connections: closing it could lose a request already sent.
+            self.registry.reserveBeyondLimit()
             self.serve(connection, from: Listener(fileDescriptor: -1, isTCP: Listener.isTCP(connection)))
         }
     }

@@ -55,6 +55,10 @@ final class SocketAcceptor: Sendable {
         self.handoverListener = handoverListener
         self.registry = registry
         self.handOff = handOff
+        if handoverListener >= 0 {
+            // Until the receiving end is closed (``closeHandovers(_:)``).
+            registry.pin()
+        }
         self.epoll = cswiftcorn_epoll_create()
         self.wake = cswiftcorn_eventfd(0)
         self.handedOff = cswiftcorn_eventfd(1)

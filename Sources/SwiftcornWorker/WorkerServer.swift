@@ -88,7 +88,7 @@ final class WorkerServer: Sendable {
         // A retiring worker passes its connections here; without it, they are closed as usual.
         let handoverListener = cswiftcorn_abstract_listen(ConnectionHandover.socketName(pid: getpid()))
         if handoverListener < 0 {
-            logger.debug("cannot receive connections from retiring workers", metadata: ["errno": "\(errno)"])
+            logger.warning("cannot receive connections from retiring workers", metadata: ["errno": "\(errno)"])
         }
         let acceptor = SocketAcceptor(listeners: listeners, handoverListener: handoverListener, registry: registry) {
             connection,

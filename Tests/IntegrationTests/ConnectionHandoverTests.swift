@@ -55,4 +55,29 @@ struct ConnectionHandoverTests {
         defer { fresh.close() }
         #expect(try !pids.contains(fresh.worker().pid))
     }
+
+    // The request's end and a pipelined request arrive in one read, after its response went
+    // out (the app answered before reading the body): the pipelined request is decoded after
+    // the end, and must not be decoded on a socket already passed on.
+    @Test("A request pipelined behind a request's end in the same read is answered")
+    func pipelinedRequestInTheEndingReadIsAnswered() throws {
+        let server = try Self.start(maxRequests: 2)
+        defer { server.stop() }
+        let pipelined = try HTTPTestConnection(port: server.port)
+        defer { pipelined.close() }
+        try pipelined.send("POST /worker HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n12345")
+        let first = try WorkerIdentity(pipelined.readResponse())
+        // Another connection spends the worker's requests (the POST has not ended, so it does
+        // not count yet); once that connection is served by the replacement, the worker that
+        // holds the POST is draining.
+        let other = try HTTPTestConnection(port: server.port)
+        defer { other.close() }
+        try Poll.until("the other connection served by the replacement", timeout: .seconds(20)) {
+            try other.worker().pid != first.pid
+        }
+        try pipelined.send("67890GET /worker HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let answer = try pipelined.readResponse()
+        #expect(answer.status == 200)
+        _ = try WorkerIdentity(answer)
+    }
 }

@@ -33,12 +33,17 @@ int cswiftcorn_abstract_connect(const char *name);
 /// The user id of the process at the other end of Unix socket `fd`, or -1.
 long cswiftcorn_peer_uid(int fd);
 
+/// The pid of the process that created the other end of Unix socket `fd` (for a listening
+/// socket: the one that listens), or -1.
+pid_t cswiftcorn_peer_pid(int fd);
+
 /// Sends descriptor `passed` over Unix socket `fd` (one byte and SCM_RIGHTS), without waiting:
 /// 0, or -errno.
 int cswiftcorn_send_descriptor(int fd, int passed);
 
 /// Receives one descriptor sent by `cswiftcorn_send_descriptor`, non-blocking and close-on-exec:
-/// the descriptor, -EAGAIN when none is waiting, -EPIPE at the end of the stream, or -errno.
+/// the descriptor, -EAGAIN when none is waiting, -ENOMSG for a message that carried none,
+/// -EPIPE at the end of the stream, or -errno.
 int cswiftcorn_receive_descriptor(int fd);
 
 /// Adds a file action closing every descriptor from `lowfd` up in the spawned child.
