@@ -137,14 +137,20 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
+            // Bytes that need no escape (nearly all of them) are copied a run at a time.
+            var runStart = 0
             var index = 0
             while index < utf8.count {
                 let byte = utf8[index]
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0x7F && byte != 0xE2 {
+                    index += 1
+                    continue
+                }
+                if runStart < index {
+                    self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                }
                 switch byte {
-                case UInt8(ascii: "\""):
-                    self.bytes.append(UInt8(ascii: "\\"))
-                    self.bytes.append(byte)
-                case UInt8(ascii: "\\"):
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                     self.bytes.append(UInt8(ascii: "\\"))
                     self.bytes.append(byte)
                 case UInt8(ascii: "\n"):
@@ -163,6 +169,10 @@ public struct JSONLineWriter: Sendable {
                     self.bytes.append(byte)
                 }
                 index += 1
+                runStart = index
+            }
+            if runStart < utf8.count {
+                self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             }
         }
         self.bytes.append(UInt8(ascii: "\""))

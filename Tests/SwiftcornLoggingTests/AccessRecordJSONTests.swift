@@ -54,6 +54,7 @@ struct AccessRecordJSONTests {
         "line\u{2028}separator\u{2029}paragraph",
         "del\u{7f} tab\t",
         "unicode é 日本 🦄",
+        "euro € and an ellipsis at the end …",
         String(repeating: "A", count: 10_240),
         "replacement \u{FFFD} from invalid UTF-8",
     ])
