@@ -25,18 +25,7 @@ int cswiftcorn_signalfd(const sigset_t *mask) {
 }
 
 int cswiftcorn_signalfd_read(int fd, pid_t *pid) {
-    struct signalfd_siginfo info;
-    ssize_t n;
-    do {
-        n = read(fd, &info, sizeof(info));
-    } while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof(info)) {
-        return -1;
-    }
-    if (pid) {
-        *pid = (pid_t)info.ssi_pid;
-    }
-    return (int)info.ssi_signo;
+    return cswiftcorn_signalfd_read_value(fd, pid, NULL);
 }
 
 int cswiftcorn_signalfd_read_value(int fd, pid_t *pid, int *value) {

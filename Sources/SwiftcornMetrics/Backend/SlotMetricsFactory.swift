@@ -28,29 +28,42 @@ package struct SlotMetricsFactory: MetricsFactory {
         return SlotInstrument(series: self.writer.series(SeriesName(metric, labels: labels), kind: kind), mirror: mirror)
     }
 
+    /// A counter, exported as `NAME_total`.
     package func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         self.instrument(label, dimensions, .counter)
     }
 
+    /// A counter of fractional increments, exported as `NAME_total`.
     package func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
         self.instrument(label, dimensions, .floatCounter)
     }
 
+    /// A gauge, summed over live workers.
     package func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         self.instrument(label, dimensions, .floatGauge)
     }
 
+    /// A histogram with Prometheus's default buckets when `aggregate`, otherwise a gauge.
     package func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         self.instrument(label, dimensions, aggregate ? .valueHistogram : .floatGauge)
     }
 
+    /// A histogram in seconds, with OpenTelemetry's duration buckets.
     package func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         self.instrument(label, dimensions, .durationHistogram)
     }
 
+    // A slot never drops a series while its worker lives: the master sums the slots, and a
+    // series that vanished would make a counter's sum go back.
+
+    /// Keeps the counter's series.
     package func destroyCounter(_ handler: any CounterHandler) {}
+    /// Keeps the counter's series.
     package func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+    /// Keeps the gauge's series.
     package func destroyMeter(_ handler: any MeterHandler) {}
+    /// Keeps the recorder's series.
     package func destroyRecorder(_ handler: any RecorderHandler) {}
+    /// Keeps the timer's series.
     package func destroyTimer(_ handler: any TimerHandler) {}
 }
