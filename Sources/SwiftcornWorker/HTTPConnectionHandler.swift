@@ -24,6 +24,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     let lineGuard: RequestLineGuard
     /// The connection's socket, which a retiring worker passes to its successor.
     let descriptor: Int32
+    /// Whether a retiring worker passed the connection here rather than it being accepted.
+    let wasPassed: Bool
     /// Where this connection goes when the worker retires (set by the drain).
     var handover: ConnectionHandover?
 
@@ -53,13 +55,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         settings: HTTPServerSettings,
         logger: Logger,
         lineGuard: RequestLineGuard,
-        descriptor: Int32
+        descriptor: Int32,
+        wasPassed: Bool = false
     ) {
         self.responder = responder
         self.settings = settings
         self.logger = logger
         self.lineGuard = lineGuard
         self.descriptor = descriptor
+        self.wasPassed = wasPassed
         self.timer = ConnectionTimer()
     }
 
@@ -79,7 +83,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelActive(context: ChannelHandlerContext) {
         self.notePeer(context)
         self.armIdleTimer(firstRequest: true)
-        self.settings.metrics?.connectionOpened()
+        self.settings.metrics?.connectionOpened(accepted: !self.wasPassed)
         context.fireChannelActive()
     }
 

@@ -23,6 +23,10 @@ final class SocketAcceptor: Sendable {
         let fileDescriptor: Int32
         let isTCP: Bool
 
+        /// Whether this stands for a retiring worker that passed the connection (no socket of
+        /// this worker's accepted it).
+        var isPassedConnection: Bool { self.fileDescriptor < 0 }
+
         /// Whether the socket `descriptor` is a TCP (not a Unix) socket.
         static func isTCP(_ descriptor: Int32) -> Bool {
             var address = sockaddr_storage()

@@ -53,7 +53,7 @@ final class WorkerServer: Sendable {
         limits.maxHeaderListSize = (configuration.limitRequestFields + 1) * (configuration.limitRequestFieldSize + 4)
         let decoderLimits = limits
 
-        let initializer: @Sendable (any Channel, Int32) -> EventLoopFuture<Void> = { channel, descriptor in
+        let initializer: @Sendable (any Channel, Int32, Bool) -> EventLoopFuture<Void> = { channel, descriptor, wasPassed in
             channel.eventLoop.makeCompletedFuture {
                 let lineGuard = RequestLineGuard()
                 let sync = channel.pipeline.syncOperations
@@ -67,7 +67,8 @@ final class WorkerServer: Sendable {
                         settings: settings,
                         logger: logger,
                         lineGuard: lineGuard,
-                        descriptor: descriptor
+                        descriptor: descriptor,
+                        wasPassed: wasPassed
                     )
                 )
             }
@@ -97,7 +98,7 @@ final class WorkerServer: Sendable {
             // Bootstraps are not Sendable; one per connection costs an allocation, next to an accept.
             var bootstrap = ClientBootstrap(group: group)
                 .channelOption(.maxMessagesPerRead, value: 16)
-                .channelInitializer { initializer($0, connection) }
+                .channelInitializer { initializer($0, connection, listener.isPassedConnection) }
             if listener.isTCP {
                 bootstrap = bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
             }

@@ -16,6 +16,8 @@ struct ConnectionHandoverTests {
     func keepAliveConnectionSurvivesRecycling() throws {
         let server = try Self.start(maxRequests: 5)
         defer { server.stop() }
+        let metricsPort = try #require(server.metricsPort)
+        let acceptedBefore = try MetricsScrape.fetch(port: metricsPort).exposition().sum(of: "swiftcorn_connections_accepted_total")
         let connection = try HTTPTestConnection(port: server.port)
         defer { connection.close() }
         var pids: [Int32] = []
@@ -30,6 +32,9 @@ struct ConnectionHandoverTests {
         #expect(Set(pids).count >= 4, "one connection saw \(Set(pids).count) workers in \(pids.count) requests")
         // Each worker served its requests in one run: the connection moved forward only.
         #expect(pids.indices.dropFirst().filter { pids[$0] != pids[$0 - 1] }.count == Set(pids).count - 1)
+        // One connection was accepted, however many workers it passed through.
+        let accepted = try MetricsScrape.fetch(port: metricsPort).exposition().sum(of: "swiftcorn_connections_accepted_total")
+        #expect(accepted == acceptedBefore + 1)
     }
 
     @Test("A connection whose last body did not end its read is closed, not passed on")

@@ -36,9 +36,10 @@ package final class HTTPServerMetrics: Sendable {
         self.connections = writer.series(SeriesName("swiftcorn_connections_active"), kind: .gauge)
     }
 
-    /// A connection was accepted.
-    package func connectionOpened() {
-        self.accepted.increment()
+    /// A connection opened: accepted, or passed on by a retiring worker (`accepted` false),
+    /// which the accepted counter already counted once.
+    package func connectionOpened(accepted: Bool = true) {
+        if accepted { self.accepted.increment() }
         self.connections.adjust(by: 1)
     }
 
