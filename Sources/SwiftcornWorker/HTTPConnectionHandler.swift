@@ -71,7 +71,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.context = context
         if context.channel.isActive {
             self.notePeer(context)
-            self.armIdleTimer(firstRequest: true)
+            // A passed connection is between two requests of a kept-alive connection.
+            self.armIdleTimer(firstRequest: !self.wasPassed)
         }
     }
 
@@ -82,7 +83,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelActive(context: ChannelHandlerContext) {
         self.notePeer(context)
-        self.armIdleTimer(firstRequest: true)
+        self.armIdleTimer(firstRequest: !self.wasPassed)
         self.settings.metrics?.connectionOpened(accepted: !self.wasPassed)
         context.fireChannelActive()
     }

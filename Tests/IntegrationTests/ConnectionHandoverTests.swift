@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Connection handover: keep-alive connections outlive a recycled worker", .serialized)
 struct ConnectionHandoverTests {
-    static func start(maxRequests: Int) throws -> TestServer {
-        let server = try TestServer.start([
-            "-w", "1", "--max-requests", "\(maxRequests)", "--max-requests-jitter", "0", "--access-logfile", "none",
-        ])
+    static func start(maxRequests: Int, _ extra: [String] = []) throws -> TestServer {
+        let server = try TestServer.start(
+            ["-w", "1", "--max-requests", "\(maxRequests)", "--max-requests-jitter", "0", "--access-logfile", "none"] + extra
+        )
         try server.waitForWorkers(1)
         return server
     }
@@ -84,5 +84,25 @@ struct ConnectionHandoverTests {
         let answer = try pipelined.readResponse()
         #expect(answer.status == 200)
         _ = try WorkerIdentity(answer)
+    }
+
+    @Test("A connection passed while idle gets the keep-alive timeout, not the first request's")
+    func passedIdleConnectionKeepsTheKeepAliveTimeout() throws {
+        let server = try Self.start(maxRequests: 1, ["--keepalive", "3s", "--header-timeout", "60s"])
+        defer { server.stop() }
+        let connection = try HTTPTestConnection(port: server.port, timeout: .seconds(30))
+        defer { connection.close() }
+        // The request spends the worker's budget; the connection then waits, idle, and is
+        // passed to the replacement while idle.
+        let first = try connection.worker()
+        let start = ContinuousClock.now
+        #expect(connection.isClosedByPeer())
+        let idle = ContinuousClock.now - start
+        // A worker that drains without passing closes an idle connection after 0.5 s.
+        #expect(idle >= .milliseconds(2900), "closed after \(idle): not passed on")
+        #expect(idle < .seconds(20), "closed after \(idle): the header timeout, not the keep-alive one")
+        let other = try HTTPTestConnection(port: server.port)
+        defer { other.close() }
+        #expect(try other.worker().pid != first.pid)
     }
 }
