@@ -168,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornMetricsTests",
-            dependencies: ["SwiftcornMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["SwiftcornMetrics", "SwiftcornTestKit", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

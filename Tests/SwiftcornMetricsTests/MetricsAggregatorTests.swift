@@ -1,3 +1,4 @@
+import SwiftcornTestKit
 import Testing
 
 @testable import SwiftcornMetrics
@@ -126,9 +127,9 @@ struct MetricsAggregatorTests {
 struct StatsdMirrorTests {
     @Test("a meter sends its value after each change, not the step")
     func meterSendsItsValue() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try StatsdClient(
-            configuration: StatsdClient.Configuration(host: "127.0.0.1", port: listener.port, prefix: "app", flushInterval: .seconds(3600))
+            configuration: StatsdClient.Configuration(host: "127.0.0.1", port: UInt16(listener.port), prefix: "app", flushInterval: .seconds(3600))
         )
         defer { client.shutdown() }
         let region = try MetricsRegion.create(slots: 1)
@@ -138,8 +139,8 @@ struct StatsdMirrorTests {
         meter.increment(by: 2.0)
         meter.decrement(by: 3.0)
         client.flushNow()
-        let received = listener.receiveLines { $0.contains { $0.hasPrefix("app.queue:") } }
+        let lines = try listener.waitForLines { $0.contains { $0.hasPrefix("app.queue:") } }
         // The last value of the interval wins: 5 + 2 - 3.
-        #expect(received.lines.filter { $0.hasPrefix("app.queue:") } == ["app.queue:4|g"])
+        #expect(lines.filter { $0.hasPrefix("app.queue:") } == ["app.queue:4|g"])
     }
 }

@@ -1,3 +1,4 @@
+import SwiftcornTestKit
 import Testing
 
 @testable import SwiftcornMetrics
@@ -11,11 +12,11 @@ struct StatsdClientTests {
     /// Long enough that only `flushNow()`/`shutdown()` send, so the test decides when datagrams exist.
     private static let manualFlushInterval: Duration = .seconds(3600)
 
-    private func makeClient(port: UInt16, interval: Duration = manualFlushInterval, host: String = "127.0.0.1") throws -> StatsdClient {
+    private func makeClient(port: Int, interval: Duration = manualFlushInterval, host: String = "127.0.0.1") throws -> StatsdClient {
         try StatsdClient(
             configuration: StatsdClient.Configuration(
                 host: host,
-                port: port,
+                port: UInt16(port),
                 prefix: "swiftcorn",
                 tags: ["env:test", "app:x"],
                 flushInterval: interval
@@ -24,7 +25,7 @@ struct StatsdClientTests {
     }
 
     @Test func countsTimingsAndGaugesArriveWithPrefixAndTags() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try makeClient(port: listener.port)
         defer { client.shutdown() }
 
@@ -44,24 +45,24 @@ struct StatsdClientTests {
             "swiftcorn.workers:4|g|#env:test,app:x",
             "swiftcorn.app.db:0.5|ms|#env:test,app:x",
         ]
-        let received = listener.receiveLines { lines in
+        let received = try listener.waitForLines(timeout: .seconds(5)) { lines in
             expected.isSubset(of: lines) && lines.count(where: { $0.hasPrefix("swiftcorn.request.duration:") }) == 3
         }
-        #expect(expected.isSubset(of: Set(received.lines)))
+        #expect(expected.isSubset(of: Set(received)))
         #expect(
-            received.lines.filter { $0.hasPrefix("swiftcorn.request.duration:") }
+            received.filter { $0.hasPrefix("swiftcorn.request.duration:") }
                 == Array(
                     repeating: "swiftcorn.request.duration:12.345|ms|#env:test,app:x",
                     count: 3
                 )
         )
-        #expect(received.lines.count == expected.count + 3)
-        #expect(client.packetsSent == UInt64(received.datagrams.count))
+        #expect(received.count == expected.count + 3)
+        #expect(client.packetsSent == UInt64(listener.datagrams.count))
         #expect(client.sendErrors == 0)
     }
 
     @Test func manyNamesAreSplitIntoDatagramsAndAllCounted() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try makeClient(port: listener.port)
         defer { client.shutdown() }
 
@@ -70,32 +71,33 @@ struct StatsdClientTests {
         }
         client.flushNow()
 
-        let received = listener.receiveLines { $0.count >= 300 }
-        #expect(received.lines.count == 300)
-        #expect(Set(received.lines).count == 300)
-        #expect(received.datagrams.count > 1)
-        #expect(received.datagrams.allSatisfy { $0.count <= 1432 })
-        #expect(received.lines.contains("swiftcorn.route.299.hits:299|c|#env:test,app:x"))
-        #expect(listener.receiveRemaining().isEmpty)
-        #expect(client.packetsSent == UInt64(received.datagrams.count))
+        let received = try listener.waitForLines(timeout: .seconds(5)) { $0.count >= 300 }
+        #expect(received.count == 300)
+        #expect(Set(received).count == 300)
+        #expect(listener.datagrams.count > 1)
+        #expect(listener.datagrams.allSatisfy { $0.utf8.count <= 1432 })
+        #expect(received.contains("swiftcorn.route.299.hits:299|c|#env:test,app:x"))
+        #expect(try listener.receive(for: .milliseconds(100)).isEmpty)
+        #expect(client.packetsSent == UInt64(listener.datagrams.count))
     }
 
     @Test func flushThreadSendsEveryInterval() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try makeClient(port: listener.port, interval: .milliseconds(50))
         defer { client.shutdown() }
 
         client.count("requests", by: 7)
-        let first = listener.receiveLines { $0.contains("swiftcorn.requests:7|c|#env:test,app:x") }
-        #expect(first.lines == ["swiftcorn.requests:7|c|#env:test,app:x"])
+        let first = try listener.waitForLines(timeout: .seconds(5)) { $0.contains("swiftcorn.requests:7|c|#env:test,app:x") }
+        #expect(first == ["swiftcorn.requests:7|c|#env:test,app:x"])
+        listener.reset()
 
         client.count("requests", by: 2)
-        let second = listener.receiveLines { $0.contains("swiftcorn.requests:2|c|#env:test,app:x") }
-        #expect(second.lines == ["swiftcorn.requests:2|c|#env:test,app:x"])
+        let second = try listener.waitForLines(timeout: .seconds(5)) { $0.contains("swiftcorn.requests:2|c|#env:test,app:x") }
+        #expect(second == ["swiftcorn.requests:2|c|#env:test,app:x"])
     }
 
     @Test func shutdownFlushesPendingMetricsPromptly() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try makeClient(port: listener.port)
         client.count("requests", by: 5)
         client.timing("request.duration", milliseconds: 3.25)
@@ -106,9 +108,9 @@ struct StatsdClientTests {
 
         // The flush thread sleeps for an hour: returning quickly proves the pipe woke it.
         #expect(shutdownTime < .seconds(2))
-        let received = listener.receiveLines { $0.count >= 2 }
+        let received = try listener.waitForLines(timeout: .seconds(5)) { $0.count >= 2 }
         #expect(
-            Set(received.lines) == [
+            Set(received) == [
                 "swiftcorn.requests:5|c|#env:test,app:x",
                 "swiftcorn.request.duration:3.25|ms|#env:test,app:x",
             ]
@@ -119,7 +121,7 @@ struct StatsdClientTests {
 
     @Test func sendErrorsAreCountedAndTheClientRecovers() throws {
         // Learn a free port, then free it: nothing listens there until the listener below binds it again.
-        let port = try StatsdTestListener().port
+        let port = try UDPListener().port
         let client = try makeClient(port: port)
         defer { client.shutdown() }
 
@@ -136,20 +138,20 @@ struct StatsdClientTests {
         #expect(client.lastSendError == ECONNREFUSED)
         #expect(client.packetsSent + client.sendErrors == UInt64(attempts))
 
-        let listener = try StatsdTestListener(port: port)
+        let listener = try UDPListener(port: port)
         client.count("after.recovery", by: 3)
         client.flushNow()
-        let received = listener.receiveLines { $0.contains("swiftcorn.after.recovery:3|c|#env:test,app:x") }
-        #expect(received.lines == ["swiftcorn.after.recovery:3|c|#env:test,app:x"])
+        let received = try listener.waitForLines(timeout: .seconds(5)) { $0.contains("swiftcorn.after.recovery:3|c|#env:test,app:x") }
+        #expect(received == ["swiftcorn.after.recovery:3|c|#env:test,app:x"])
     }
 
     @Test func hostNamesResolve() throws {
-        let listener = try StatsdTestListener()
+        let listener = try UDPListener()
         let client = try makeClient(port: listener.port, host: "localhost")
         defer { client.shutdown() }
         client.count("requests")
         client.flushNow()
-        let received = listener.receiveLines { !$0.isEmpty }
-        #expect(received.lines == ["swiftcorn.requests:1|c|#env:test,app:x"])
+        let received = try listener.waitForLines(timeout: .seconds(5)) { !$0.isEmpty }
+        #expect(received == ["swiftcorn.requests:1|c|#env:test,app:x"])
     }
 }

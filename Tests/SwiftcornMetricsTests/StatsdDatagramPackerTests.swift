@@ -1,3 +1,4 @@
+import SwiftcornTestKit
 import Testing
 
 @testable import SwiftcornMetrics
@@ -15,7 +16,7 @@ struct StatsdDatagramPackerTests {
 
         #expect(datagrams.count > 1)
         #expect(datagrams.allSatisfy { $0.count <= 1432 })
-        let received = datagrams.flatMap { StatsdTestListener.lines(in: $0) }
+        let received = datagrams.flatMap { UDPListener.lines(in: String(decoding: $0, as: UTF8.self)) }
         #expect(received == lines.map { String(decoding: $0, as: UTF8.self) })
         #expect(packer.droppedLines == 0)
         // Packed greedily: each datagram could not have taken the next one's first line.

@@ -21,9 +21,9 @@ public final class UDPListener {
     public private(set) var datagrams: [String] = []
     private let fd: Int32
 
-    /// Binds a fresh socket on 127.0.0.1, port 0 (the kernel picks a free one).
-    public init() throws {
-        let (fd, port) = try LoopbackSocket.bind(type: Int32(SOCK_DGRAM.rawValue))
+    /// Binds a fresh socket on 127.0.0.1, to `port`, or with 0 to a free one the kernel picks.
+    public init(port: Int = 0) throws {
+        let (fd, port) = try LoopbackSocket.bind(type: Int32(SOCK_DGRAM.rawValue), port: port)
         // A roomy buffer, so a burst of metrics is not dropped while the test is busy elsewhere.
         var bufferSize: Int32 = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferSize, socklen_t(MemoryLayout<Int32>.size))
@@ -75,7 +75,12 @@ public final class UDPListener {
     /// Every line received so far: datagrams split at `\n`, empty lines left out (statsd sends
     /// one metric per line, several lines per datagram).
     public var lines: [String] {
-        self.datagrams.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+        self.datagrams.flatMap { Self.lines(in: $0) }
+    }
+
+    /// The lines of one datagram, as ``lines`` splits them.
+    public static func lines(in datagram: String) -> [String] {
+        datagram.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
     /// Forgets the datagrams received so far.
