@@ -24,11 +24,7 @@ int cswiftcorn_signalfd(const sigset_t *mask) {
     return signalfd(-1, mask, SFD_CLOEXEC);
 }
 
-int cswiftcorn_signalfd_read(int fd, pid_t *pid) {
-    return cswiftcorn_signalfd_read_value(fd, pid, NULL);
-}
-
-int cswiftcorn_signalfd_read_value(int fd, pid_t *pid, int *value) {
+int cswiftcorn_signalfd_read(int fd, pid_t *pid, int *value) {
     struct signalfd_siginfo info;
     ssize_t n;
     do {

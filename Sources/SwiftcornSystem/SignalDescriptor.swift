@@ -40,28 +40,20 @@ public struct SignalDescriptor: ~Copyable {
         pthread_sigmask(SIG_BLOCK, &mask, nil)
     }
 
-    /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal; `nil` when none arrived.
-    public func wait(timeoutMilliseconds: Int32) -> Int32? {
-        var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, timeoutMilliseconds)
-        guard ready > 0 else { return nil }
-        return self.read()
-    }
-
     /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal, with its sender and the
     /// integer `sigqueue` attached to it; `nil` when none arrived.
-    public func waitForSignal(timeoutMilliseconds: Int32) -> ReceivedSignal? {
+    public func wait(timeoutMilliseconds: Int32) -> ReceivedSignal? {
         var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return nil }
         var sender: pid_t = 0
         var value: Int32 = 0
-        let signal = cswiftcorn_signalfd_read_value(self.fileDescriptor, &sender, &value)
+        let signal = cswiftcorn_signalfd_read(self.fileDescriptor, &sender, &value)
         return signal > 0 ? ReceivedSignal(number: signal, sender: sender, value: value) : nil
     }
 
     /// Reads one pending signal, blocking until there is one.
     public func read() -> Int32? {
-        let signal = cswiftcorn_signalfd_read(self.fileDescriptor, nil)
+        let signal = cswiftcorn_signalfd_read(self.fileDescriptor, nil, nil)
         return signal > 0 ? signal : nil
     }
 

@@ -49,7 +49,7 @@ extension WorkerProcess {
         let drained = DrainCompletion()
         var drainDeadline: ContinuousClock.Instant?
         while true {
-            let received = signals.waitForSignal(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
+            let received = signals.wait(timeoutMilliseconds: drainDeadline == nil ? 1000 : 50)
             switch received?.number {
             case SIGQUIT:
                 hooks.workerExit?(workerIndex)

@@ -12,12 +12,10 @@
 /// Opens a close-on-exec, blocking signalfd for `mask`; -1 and errno on failure.
 int cswiftcorn_signalfd(const sigset_t *mask);
 
-/// Reads one signal from a signalfd: the signal number, or -1 and errno; `pid` receives the sender.
-int cswiftcorn_signalfd_read(int fd, pid_t *pid);
-
-/// Like `cswiftcorn_signalfd_read`; `value` also receives the integer a sender attached with
-/// `sigqueue` (0 for a plain `kill`).
-int cswiftcorn_signalfd_read_value(int fd, pid_t *pid, int *value);
+/// Reads one signal from a signalfd: the signal number, or -1 and errno. `pid` (if not NULL)
+/// receives the sender, `value` (if not NULL) the integer it attached with `sigqueue` (0 for a
+/// plain `kill`).
+int cswiftcorn_signalfd_read(int fd, pid_t *pid, int *value);
 
 /// Sends `signal` with the integer `value` attached (sigqueue); 0, or -1 and errno.
 int cswiftcorn_sigqueue(pid_t pid, int signal, int value);
