@@ -60,23 +60,9 @@ static socklen_t abstract_address(const char *name, struct sockaddr_un *address)
     return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + length);
 }
 
-int cswiftcorn_abstract_listen(const char *name) {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    struct sockaddr_un address;
-    socklen_t length = abstract_address(name, &address);
-    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, 16) != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
-int cswiftcorn_abstract_connect(const char *name) {
+// A non-blocking, close-on-exec stream socket bound and listening at, or connected to, the
+// abstract address `name`; -1 and errno.
+static int abstract_socket(const char *name, int listening) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -1;
@@ -84,9 +70,13 @@ int cswiftcorn_abstract_connect(const char *name) {
     struct sockaddr_un address;
     socklen_t length = abstract_address(name, &address);
     int rc;
-    do {
-        rc = connect(fd, (struct sockaddr *)&address, length);
-    } while (rc != 0 && errno == EINTR);
+    if (listening) {
+        rc = bind(fd, (struct sockaddr *)&address, length) == 0 ? listen(fd, 16) : -1;
+    } else {
+        do {
+            rc = connect(fd, (struct sockaddr *)&address, length);
+        } while (rc != 0 && errno == EINTR);
+    }
     if (rc != 0) {
         int saved = errno;
         close(fd);
@@ -96,22 +86,23 @@ int cswiftcorn_abstract_connect(const char *name) {
     return fd;
 }
 
-long cswiftcorn_peer_uid(int fd) {
-    struct ucred credentials;
-    socklen_t length = sizeof(credentials);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
-        return -1;
-    }
-    return (long)credentials.uid;
+int cswiftcorn_abstract_listen(const char *name) {
+    return abstract_socket(name, 1);
 }
 
-pid_t cswiftcorn_peer_pid(int fd) {
+int cswiftcorn_abstract_connect(const char *name) {
+    return abstract_socket(name, 0);
+}
+
+int cswiftcorn_peer_credentials(int fd, pid_t *pid, uid_t *uid) {
     struct ucred credentials;
     socklen_t length = sizeof(credentials);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
         return -1;
     }
-    return credentials.pid;
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    return 0;
 }
 
 int cswiftcorn_send_descriptor(int fd, int passed) {

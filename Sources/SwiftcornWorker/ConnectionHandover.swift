@@ -30,12 +30,20 @@ final class ConnectionHandover: Sendable {
     init?(successor: pid_t) {
         let descriptor = cswiftcorn_abstract_connect(Self.socketName(pid: successor))
         guard descriptor >= 0 else { return nil }
-        guard cswiftcorn_peer_pid(descriptor) == successor, cswiftcorn_peer_uid(descriptor) == Int(geteuid()) else {
+        guard let peer = Self.peer(of: descriptor), peer == (successor, geteuid()) else {
             close(descriptor)
             return nil
         }
         self.successor = successor
         self.socket = Mutex(descriptor)
+    }
+
+    /// The pid and user of the process at the other end of Unix socket `descriptor`.
+    static func peer(of descriptor: Int32) -> (pid: pid_t, uid: uid_t)? {
+        var pid: pid_t = 0
+        var uid: uid_t = 0
+        guard cswiftcorn_peer_credentials(descriptor, &pid, &uid) == 0 else { return nil }
+        return (pid, uid)
     }
 
     deinit {

@@ -37,7 +37,7 @@ extension SocketAcceptor {
         while true {
             let stream = cswiftcorn_accept(self.handoverListener)
             guard stream >= 0 else { return }
-            guard cswiftcorn_peer_uid(stream) == Int(geteuid()) else {
+            guard ConnectionHandover.peer(of: stream)?.uid == geteuid() else {
                 close(stream)
                 continue
             }

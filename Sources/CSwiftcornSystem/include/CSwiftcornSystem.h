@@ -28,12 +28,9 @@ int cswiftcorn_abstract_listen(const char *name);
 /// (EAGAIN when its backlog is full); -1 and errno.
 int cswiftcorn_abstract_connect(const char *name);
 
-/// The user id of the process at the other end of Unix socket `fd`, or -1.
-long cswiftcorn_peer_uid(int fd);
-
-/// The pid of the process that created the other end of Unix socket `fd` (for a listening
-/// socket: the one that listens), or -1.
-pid_t cswiftcorn_peer_pid(int fd);
+/// The pid and user id of the process at the other end of Unix socket `fd` (for a connection
+/// to a listening socket: the process that listens); 0, or -1 and errno.
+int cswiftcorn_peer_credentials(int fd, pid_t *pid, uid_t *uid);
 
 /// Sends descriptor `passed` over Unix socket `fd` (one byte and SCM_RIGHTS), without waiting:
 /// 0, or -errno.
