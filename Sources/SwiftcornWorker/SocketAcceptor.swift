@@ -18,26 +18,6 @@ import Glibc
 /// backlog holds new connections for workers with room. NIO's own server channel is not used
 /// because it asserts that it is the only reader of its socket.
 final class SocketAcceptor: Sendable {
-    /// A listening socket and whether it is TCP (Unix sockets take no TCP options).
-    struct Listener: Sendable {
-        let fileDescriptor: Int32
-        let isTCP: Bool
-
-        /// Whether this stands for a retiring worker that passed the connection (no socket of
-        /// this worker's accepted it).
-        var isPassedConnection: Bool { self.fileDescriptor < 0 }
-
-        /// Whether the socket `descriptor` is a TCP (not a Unix) socket.
-        static func isTCP(_ descriptor: Int32) -> Bool {
-            var address = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let named = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            }
-            return named == 0 && Int32(address.ss_family) != AF_UNIX
-        }
-    }
-
     private let listeners: [Listener]
     let registry: ConnectionRegistry
     private let handOff: @Sendable (Int32, Listener, _ done: @escaping @Sendable () -> Void) -> Void
@@ -99,7 +79,7 @@ final class SocketAcceptor: Sendable {
             }
         }
         watch(true)
-        var handovers = HandoverStreams()
+        var handoverStreams: Set<Int32> = []  // streams retiring workers opened to this one
         if self.handoverListener >= 0 {
             _ = cswiftcorn_epoll_add(self.epoll, self.handoverListener, 0)
         }
@@ -107,11 +87,11 @@ final class SocketAcceptor: Sendable {
             let ready = cswiftcorn_epoll_wait_one(self.epoll, -1)
             if self.stopping.load(ordering: .acquiring) { break }
             if ready == self.handoverListener {
-                self.acceptHandovers(into: &handovers)
+                self.acceptHandovers(into: &handoverStreams)
                 continue
             }
-            if handovers.streams.contains(ready) {
-                self.receiveConnections(on: ready, streams: &handovers)
+            if handoverStreams.contains(ready) {
+                self.receiveConnections(on: ready, streams: &handoverStreams)
                 continue
             }
             if ready == self.wake {
@@ -143,7 +123,7 @@ final class SocketAcceptor: Sendable {
         for listener in self.listeners {
             close(listener.fileDescriptor)
         }
-        self.closeHandovers(&handovers)
+        self.closeHandovers(&handoverStreams)
     }
 
     /// Hands `connection`, which holds a reserved place, to an event loop and waits until it is
