@@ -128,16 +128,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let drain = event as? WorkerDrainEvent {
-            self.closeWhenIdle = true
-            self.handover = drain.handover
-            if self.active == nil && self.queued.isEmpty && self.mayHandOver {
-                self.handOver(context: context)
-            } else if self.active == nil && self.queued.isEmpty {
-                // Closing an idle keep-alive connection at once races the client's next request,
-                // which then fails. A request that comes soon is served with `Connection: close`;
-                // a connection still idle after the grace period is closed.
-                self.armTimer(after: Self.drainIdleGrace, expiry: .idle)
-            }
+            self.drain(drain, context: context)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -162,9 +153,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    /// How long an idle connection of a draining worker waits for one last request.
-    static let drainIdleGrace: TimeAmount = .milliseconds(500)
-
     private func notePeer(_ context: ChannelHandlerContext) {
         self.remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
         self.peerIsTrusted = self.settings.trusts(self.remoteAddress)
@@ -184,10 +172,3 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
 /// The client closed the connection before the request body was complete.
 struct ConnectionClosedError: Error {}
-
-/// Sent to every connection when the worker stops: finish the active request, then close, or
-/// pass the connection to `handover`'s worker.
-struct WorkerDrainEvent: Sendable {
-    /// The worker that takes keep-alive connections, if there is one.
-    var handover: ConnectionHandover?
-}
