@@ -61,12 +61,7 @@ struct JournalFields {
     /// (JSON escapes every control character, so the value never holds a newline).
     mutating func addMessage(_ entry: LogEntry) {
         let nameStart = self.begin("MESSAGE")
-        JSONLineWriter.append(to: &self.bytes, line: false) { writer in
-            switch entry {
-            case .access(let record): record.writeFields(into: &writer)
-            case .event(let record): record.writeFields(into: &writer)
-            }
-        }
+        entry.appendJSON(to: &self.bytes, line: false)
         self.end(nameStart: nameStart, nameCount: 7, mayHoldNewline: false)
     }
 

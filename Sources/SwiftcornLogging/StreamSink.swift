@@ -36,12 +36,7 @@ final class StreamSink: LogSink {
         if !self.needsAtomicChunks && self.format == .json {
             // A file takes a batch of any size whole: JSON goes straight into it, no line copies.
             for entry in entries {
-                JSONLineWriter.append(to: &self.batch, line: true) { writer in
-                    switch entry {
-                    case .access(let record): record.writeFields(into: &writer)
-                    case .event(let record): record.writeFields(into: &writer)
-                    }
-                }
+                entry.appendJSON(to: &self.batch, line: true)
             }
             Self.writeAll(self.batch, to: self.descriptor)
             return
