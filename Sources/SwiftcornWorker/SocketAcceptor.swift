@@ -126,9 +126,16 @@ final class SocketAcceptor: Sendable {
         self.closeHandovers(&handoverStreams)
     }
 
-    /// Hands `connection`, which holds a reserved place, to an event loop and waits until it is
-    /// set up.
+    /// Hands `connection`, which holds a reserved place, to an event loop and, when it was
+    /// accepted here, waits until it is set up.
     func serve(_ connection: Int32, from listener: Listener) {
+        guard !listener.isPassedConnection else {
+            // A passed connection is this worker's whatever the event loop's load, and waiting
+            // for each would hand a retiring worker's connections over one context switch
+            // pair at a time, with their requests waiting in the kernel.
+            self.handOff(connection, listener) {}
+            return
+        }
         let handedOff = self.handedOff
         self.handOff(connection, listener) {
             var one: UInt64 = 1
