@@ -60,7 +60,9 @@ public enum ForkServer {
             switch cswiftcorn_fork_orphan(socket) {
             case 0:
                 Self.becomeWorker(request, socket: socket, masterPID: masterPID)
-                WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
+                Self.runOnFreshThread {
+                    WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
+                }
             case let intermediate where intermediate < 0:
                 Self.answer(-Int64(errno), on: socket)
             default:

@@ -38,6 +38,22 @@ struct ForkServerTests {
         #expect(ProcFS.environment(of: userForkServer)["LD_BIND_NOW"] == "1")
     }
 
+    #if arch(x86_64)
+    /// The thread `fork` returned in carries the fork server's cached thread id, which Swift's
+    /// `Mutex` and `swift_once` write into lock words: a worker running on it crashes or hangs
+    /// when such a lock is contended. It must only park.
+    @Test("A forked worker runs on a new thread; the thread fork returned in is parked in pause()")
+    func forkedThreadIsParked() throws {
+        let server = try TestServer.start(["-w", "1"])
+        defer { server.stop() }
+        let worker = try #require(try server.waitForWorkers(1).first)
+        #expect(try server.get("/").status == 200)
+        let syscall = try String(contentsOfFile: "/proc/\(worker)/task/\(worker)/syscall", encoding: .utf8)
+        let pauseOnX86_64 = "34"  // __NR_pause; Glibc does not export SYS_pause to Swift
+        #expect(syscall.split(separator: " ").first.map(String.init) == pauseOnX86_64)
+    }
+    #endif
+
     @Test("--worker-start exec runs no fork server")
     func execStartHasNoForkServer() throws {
         let server = try TestServer.start(["-w", "2", "--worker-start", "exec"])
