@@ -4,6 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/prctl.h>
 #include <sys/epoll.h>
@@ -233,31 +236,12 @@ uint64_t cswiftcorn_monotonic_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-int cswiftcorn_set_child_subreaper(void) {
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-}
-
-pid_t cswiftcorn_fork_orphan(int reply_fd) {
-    pid_t intermediate = fork();
-    if (intermediate < 0) {
-        return -1;
-    }
-    if (intermediate == 0) {
-        pid_t grandchild = fork();
-        if (grandchild == 0) {
-            return 0;
-        }
-        int64_t reply = grandchild > 0 ? (int64_t)grandchild : -(int64_t)errno;
-        ssize_t sent;
-        do {
-            sent = send(reply_fd, &reply, sizeof(reply), MSG_NOSIGNAL);
-        } while (sent < 0 && errno == EINTR);
-        _exit(sent == (ssize_t)sizeof(reply) ? 0 : 1);
-    }
-    int status;
-    while (waitpid(intermediate, &status, 0) < 0 && errno == EINTR) {
-    }
-    return intermediate;
+pid_t cswiftcorn_fork_sibling(void) {
+    // glibc's fork() has no way to pass CLONE_PARENT. A raw clone skips glibc's fork handlers
+    // and leaves this thread's cached thread id stale in the child; see the header for why that
+    // is safe for the fork server.
+    long child = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+    return child < 0 ? -1 : (pid_t)child;
 }
 
 int cswiftcorn_thread_count(void) {

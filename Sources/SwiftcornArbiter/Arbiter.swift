@@ -56,12 +56,6 @@ public struct Arbiter {
     /// the blocked signal mask the signalfd depends on.
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
-        // Workers forked by the fork server are orphaned to the master, to be reaped here;
-        // without that, they would be init's, so they are executed instead.
-        let canFork = cswiftcorn_set_child_subreaper() == 0
-        if !canFork {
-            self.logger.warning("cannot become a child subreaper; workers are executed, not forked", metadata: ["errno": "\(errno)"])
-        }
         self.hooks.onStarting?()
         let predecessor = getenv(UpgradeEnvironment.oldMasterPID).flatMap { pid_t(String(cString: $0)) }
         unsetenv(UpgradeEnvironment.oldMasterPID)
@@ -104,7 +98,6 @@ public struct Arbiter {
                     controlDescriptor: control.writeDescriptor,
                     heartbeats: heartbeats,
                     metrics: aggregator?.region,
-                    canFork: canFork,
                     logger: self.logger
                 ),
                 signals: signals,

@@ -8,8 +8,9 @@ import Glibc
 /// The socket side of a fork server: starting it, one request and its answer, giving it up.
 extension ForkServerConnection {
     /// Kills a server that failed, and every worker it may still have forked for a request the
-    /// master gave up on: such a worker would serve under a pid and slots nobody tracks. Its
-    /// intermediate processes hold the socket too, so the end of the stream means none is left.
+    /// master gave up on: such a worker would serve under a pid and slots nobody tracks. Each
+    /// worker sends its own pid and holds the socket until it starts, so the end of the stream
+    /// means none is left unreported.
     static func abandon(pid: pid_t, socket: Int32, logger: Logger) {
         kill(pid, SIGKILL)
         let deadline = ContinuousClock.now + .seconds(2)

@@ -34,8 +34,6 @@ struct WorkerSpawner {
     let metrics: MetricsRegion?
     /// The fork server of this configuration; `nil` when workers are executed.
     let forkServer: ForkServerConnection?
-    /// Whether the master can reap forked workers (it is a child subreaper).
-    let canFork: Bool
     /// Where a failing fork server is reported.
     let logger: Logger
 
@@ -48,7 +46,6 @@ struct WorkerSpawner {
         controlDescriptor: Int32,
         heartbeats: HeartbeatRegion,
         metrics: MetricsRegion?,
-        canFork: Bool,
         logger: Logger
     ) {
         self.executablePath = executablePath
@@ -59,8 +56,7 @@ struct WorkerSpawner {
         self.heartbeats = heartbeats
         self.threads = configuration.threads
         self.metrics = metrics
-        self.forkServer = canFork && configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
-        self.canFork = canFork
+        self.forkServer = configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
         self.logger = logger
     }
 
@@ -75,7 +71,6 @@ struct WorkerSpawner {
             controlDescriptor: self.controlDescriptor,
             heartbeats: self.heartbeats,
             metrics: self.metrics,
-            canFork: self.canFork,
             logger: self.logger
         )
     }

@@ -16,8 +16,8 @@ import Glibc
 /// process with one thread, so the server counts its threads before each fork and refuses when
 /// there are more (the master then executes the binary instead).
 ///
-/// Each worker is forked through an intermediate process that exits at once: the worker is
-/// orphaned to the master, a subreaper, which then reaps it like any child it spawned itself.
+/// Each worker is forked as the master's child (`CLONE_PARENT`), so the master reaps it like
+/// any child it spawned itself, and runs on a new thread (see ``runOnFreshThread(_:)``).
 public enum ForkServer {
     /// Whether the master started this process as its fork server.
     public static var isForkServer: Bool {
@@ -57,16 +57,18 @@ public enum ForkServer {
                 Self.answer(-Int64(refusal.errno), on: socket)
                 continue
             }
-            switch cswiftcorn_fork_orphan(socket) {
+            switch cswiftcorn_fork_sibling() {
             case 0:
+                // The worker answers itself: should this server die before it could, a master
+                // giving it up still learns of every worker it forked (see `abandon`).
+                Self.answer(Int64(getpid()), on: socket)
                 Self.becomeWorker(request, socket: socket, masterPID: masterPID)
                 Self.runOnFreshThread {
                     WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
                 }
-            case let intermediate where intermediate < 0:
+            case let worker where worker < 0:
                 Self.answer(-Int64(errno), on: socket)
             default:
-                // The intermediate process answered with the worker's pid and was reaped.
                 continue
             }
         }
@@ -112,13 +114,8 @@ public enum ForkServer {
             unsetenv(WorkerEnvironment.metricsFD)
         }
         Self.rename(worker: request.index)
-        // The worker is the master's child once the intermediate process has exited, a matter
-        // of microseconds; the worker's own orphan check needs that.
-        let deadline = ContinuousClock.now + .seconds(1)
-        while getppid() != masterPID {
-            guard ContinuousClock.now < deadline else { _exit(0) }
-            usleep(50)
-        }
+        // A master that died since the request has no use for this worker.
+        if getppid() != masterPID { _exit(0) }
     }
 
     /// Rewrites the command line `ps` shows, `NAME: fork server`, as `NAME: worker N`: the two

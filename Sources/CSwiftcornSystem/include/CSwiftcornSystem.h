@@ -79,15 +79,12 @@ uint64_t cswiftcorn_load_u64(const uint64_t *address);
 /// CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine.
 uint64_t cswiftcorn_monotonic_ns(void);
 
-/// Makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER), so a
-/// worker a fork server starts becomes this process's child once the intermediate one exits.
-int cswiftcorn_set_child_subreaper(void);
-
-/// Forks a grandchild that is nobody's child but the nearest subreaper's: forks an intermediate
-/// process that forks the grandchild, sends its pid (or -errno) as one int64 on `reply_fd`, and
-/// exits; the caller reaps the intermediate one. Returns 0 in the grandchild, a positive pid in
-/// the caller, -1 and errno when the first fork fails. Only for single-threaded callers.
-pid_t cswiftcorn_fork_orphan(int reply_fd);
+/// Forks a child of this process's parent (`clone` with `CLONE_PARENT`): the parent reaps it
+/// and gets its `SIGCHLD`. Returns 0 in the child, its pid in the caller, -1 and errno on
+/// failure. It skips glibc's fork handlers, and the child's first thread keeps the caller's
+/// cached thread id: only for a single-threaded caller (no lock can be held) whose child runs
+/// its code on a new thread.
+pid_t cswiftcorn_fork_sibling(void);
 
 /// The number of threads of this process (entries of /proc/self/task), or -1.
 int cswiftcorn_thread_count(void);
