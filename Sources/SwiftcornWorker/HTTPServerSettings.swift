@@ -5,7 +5,10 @@ import SwiftcornLogging
 import SwiftcornMetrics
 
 /// The per-connection settings every connection handler of a worker shares.
-struct HTTPServerSettings: Sendable {
+///
+/// A class, not a struct: every request reads it, and a struct of this many references was
+/// copied (a retain and a release each) wherever it was passed.
+final class HTTPServerSettings: Sendable {
     let limitRequestLine: Int
     let limitRequestFields: Int
     let limitRequestFieldSize: Int
