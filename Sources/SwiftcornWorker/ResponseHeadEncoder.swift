@@ -173,7 +173,7 @@ private struct HeadBytes {
     }
 
     mutating func append(_ text: String) {
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             if let base = self.fits(bytes.count), let source = bytes.baseAddress {
                 (base + self.count).copyMemory(from: source, byteCount: bytes.count)
             }
