@@ -67,6 +67,24 @@ extension WorkerSupervisor {
         return [.spawn(index: index)]
     }
 
+    /// SIGKILL for every worker told to stop (scaled down, reloaded, recycled) that outlived its
+    /// drain by ``abortGrace``, once each.
+    mutating func killStuckRetiringWorkers(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
+        for (pid, leaving) in self.retiring where !leaving.awaitingReplacement {
+            guard let killAt = leaving.killAt else {
+                self.retiring[pid]?.killAt = now + self.gracefulTimeout + Self.abortGrace
+                continue
+            }
+            if killAt <= now {
+                // The entry stays until the worker is reaped; SIGKILL is not repeated meanwhile.
+                self.retiring[pid]?.killAt = now + .seconds(3600)
+                actions.append(.signal(pid: pid, signal: SIGKILL))
+            }
+        }
+        return actions
+    }
+
     /// The worker `pid` of `index` accepts connections: the worker it replaces may stop now,
     /// and pass its keep-alive connections to `pid`.
     mutating func workerReady(index: Int, pid: pid_t) -> [Action] {

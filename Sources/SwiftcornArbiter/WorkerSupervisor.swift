@@ -44,6 +44,10 @@ struct WorkerSupervisor {
         let reason: WorkerExitReason
         /// Still serving until its replacement reports ready (max_requests).
         var awaitingReplacement: Bool
+        /// When the master kills it, should it still be there; set by the first tick after its
+        /// TERM. The worker gives itself ``gracefulTimeout`` to drain; a worker still alive
+        /// ``abortGrace`` after that is stuck, in an exit hook or a flush to a full pipe.
+        var killAt: ContinuousClock.Instant? = nil
     }
     var phase: Phase = .running
     /// Workers sent SIGABRT for a stale heartbeat, and when; killed after ``abortGrace``.
@@ -151,7 +155,7 @@ struct WorkerSupervisor {
         }
         switch self.phase {
         case .running:
-            var actions: [Action] = killed
+            var actions: [Action] = killed + self.killStuckRetiringWorkers(now: now)
             for offset in self.slots.indices {
                 if case .waiting(let respawnAt) = self.slots[offset].state, respawnAt <= now {
                     self.slots[offset].state = .empty

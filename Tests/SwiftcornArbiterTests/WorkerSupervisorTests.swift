@@ -146,6 +146,28 @@ struct WorkerSupervisorTests {
         #expect(supervisor.workerRetiring(index: 1, pid: 101).isEmpty)
     }
 
+    @Test("A worker told to stop that outlives its drain by the abort grace is killed, once")
+    func stuckRetiringWorkerIsKilled() {
+        var supervisor = self.running(workers: 2)
+        _ = supervisor.workerRetiring(index: 1, pid: 101)
+        _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
+        // Still serving while its replacement starts: no deadline yet, however long that takes.
+        #expect(supervisor.tick(now: self.start + .seconds(120)).isEmpty)
+        _ = supervisor.workerReady(index: 1, pid: 201)
+        let told = self.start + .seconds(121)
+        #expect(supervisor.tick(now: told).isEmpty)
+        let deadline = told + .seconds(30) + WorkerSupervisor.abortGrace
+        #expect(supervisor.tick(now: deadline - .milliseconds(1)).isEmpty)
+        #expect(supervisor.tick(now: deadline) == [.signal(pid: 101, signal: SIGKILL)])
+        #expect(supervisor.tick(now: deadline + .seconds(1)).isEmpty)
+        guard case .report(let exit) = supervisor.childExited(pid: 101, status: .signaled(SIGKILL), now: deadline).first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.reason == .maxRequests)
+        #expect(supervisor.runningWorkers.map(\.pid).sorted() == [102, 201])
+    }
+
     @Test func staleHeartbeatAbortsThenKillsAndRespawns() {
         var supervisor = self.running(workers: 2)
         #expect(supervisor.workerTimedOut(pid: 101, now: self.start + .seconds(60)) == [.signal(pid: 101, signal: SIGABRT)])
