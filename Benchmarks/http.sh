@@ -78,6 +78,8 @@ ROW_TARGETS=(
     # Logging (issue 5).
     "swiftcorn[log-json-file] swiftcorn 0.85"
     "swiftcorn[log-json-file] nginx-json 0.9"
+    # A small log queue (--log-queue-size 64) must not throttle the server.
+    "swiftcorn[log-json-file-q64] swiftcorn[log-json-file] 0.9"
     "swiftcorn[log-journald] journald-c-loop 0.8"
 )
 JOURNAL_IDENTIFIER=swiftcorn-bench    # swiftcorn's SYSLOG_IDENTIFIER in the log-journald mode
@@ -101,6 +103,9 @@ swiftcorn_mode_args() {
         # The same without metrics: the workers record nothing, the master has no side port.
         metrics-off) printf '%s\n' --access-logfile none --metrics-bind none ;;
         log-json-file) printf '%s\n' --access-logfile "$WORK/access-r$ROUND.log" --metrics-bind "$METRICS_ON" ;;
+        # The same with a 64-record queue: the writer must not make producers wait on its timer.
+        log-json-file-q64)
+            printf '%s\n' --access-logfile "$WORK/access-r$ROUND.log" --log-queue-size 64 --metrics-bind "$METRICS_ON" ;;
         # The server's stdout goes to its log file.
         log-stdout) printf '%s\n' --access-logfile - --metrics-bind "$METRICS_ON" ;;
         log-journald)
@@ -398,7 +403,7 @@ run_swiftcorn() {
         stop_server  # a graceful stop: swiftcorn writes every queued record before it exits
         # Count the records this round logged, then drop the (large) files.
         case "$mode" in
-            log-json-file)
+            log-json-file | log-json-file-q64)
                 count_records "$label" "$(line_count "$WORK/access-r$ROUND".log*)"
                 rm -f "$WORK/access-r$ROUND".log* ;;
             log-stdout)
