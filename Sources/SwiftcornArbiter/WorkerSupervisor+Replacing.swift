@@ -20,7 +20,13 @@ extension WorkerSupervisor {
     mutating func scaleDown(now: ContinuousClock.Instant) -> [Action] {
         guard case .running = self.phase, self.slots.count > 1, let last = self.slots.popLast() else { return [] }
         guard case .running(let pid, let startedAt) = last.state else { return [] }
-        self.retiring[pid] = Retiring(index: self.slots.count + 1, startedAt: startedAt, reason: .scaleDown, awaitingReplacement: false)
+        self.retiring[pid] = Retiring(
+            index: self.slots.count + 1,
+            startedAt: startedAt,
+            reason: .scaleDown,
+            awaitingReplacement: false,
+            drainTimeout: self.gracefulTimeout
+        )
         return [.signal(pid: pid, signal: SIGTERM)]
     }
 
@@ -34,17 +40,31 @@ extension WorkerSupervisor {
     /// drain at once, since the new count is what the pool must not fall below.
     mutating func beginReload(workers: Int, gracefulTimeout: Duration) -> [Action] {
         guard case .running = self.phase else { return [] }
+        // The old workers drain by the configuration they were started with.
+        let oldDrainTimeout = self.gracefulTimeout
         self.gracefulTimeout = gracefulTimeout
         var actions: [Action] = []
         while self.slots.count > workers, let last = self.slots.popLast() {
             if case .running(let pid, let startedAt) = last.state {
-                self.retiring[pid] = Retiring(index: self.slots.count + 1, startedAt: startedAt, reason: .reload, awaitingReplacement: false)
+                self.retiring[pid] = Retiring(
+                    index: self.slots.count + 1,
+                    startedAt: startedAt,
+                    reason: .reload,
+                    awaitingReplacement: false,
+                    drainTimeout: oldDrainTimeout
+                )
                 actions.append(.signal(pid: pid, signal: SIGTERM))
             }
         }
         for offset in self.slots.indices {
             if case .running(let pid, let startedAt) = self.slots[offset].state {
-                self.retiring[pid] = Retiring(index: offset + 1, startedAt: startedAt, reason: .reload, awaitingReplacement: true)
+                self.retiring[pid] = Retiring(
+                    index: offset + 1,
+                    startedAt: startedAt,
+                    reason: .reload,
+                    awaitingReplacement: true,
+                    drainTimeout: oldDrainTimeout
+                )
             }
             self.slots[offset] = Slot(state: .empty)
             actions.append(.spawn(index: offset + 1))
@@ -62,18 +82,24 @@ extension WorkerSupervisor {
         guard case .running = self.phase, index >= 1, index <= self.slots.count,
             case .running(pid, let startedAt) = self.slots[index - 1].state
         else { return [] }
-        self.retiring[pid] = Retiring(index: index, startedAt: startedAt, reason: .maxRequests, awaitingReplacement: true)
+        self.retiring[pid] = Retiring(
+            index: index,
+            startedAt: startedAt,
+            reason: .maxRequests,
+            awaitingReplacement: true,
+            drainTimeout: self.gracefulTimeout
+        )
         self.slots[index - 1].state = .empty
         return [.spawn(index: index)]
     }
 
     /// SIGKILL for every worker told to stop (scaled down, reloaded, recycled) that outlived its
-    /// drain by ``abortGrace``, once each.
+    /// drain by ``retireKillGrace``, once each.
     mutating func killStuckRetiringWorkers(now: ContinuousClock.Instant) -> [Action] {
         var actions: [Action] = []
         for (pid, leaving) in self.retiring where !leaving.awaitingReplacement {
             guard let killAt = leaving.killAt else {
-                self.retiring[pid]?.killAt = now + self.gracefulTimeout + Self.abortGrace
+                self.retiring[pid]?.killAt = now + leaving.drainTimeout + Self.retireKillGrace
                 continue
             }
             if killAt <= now {

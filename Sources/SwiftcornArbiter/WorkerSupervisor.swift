@@ -44,11 +44,18 @@ struct WorkerSupervisor {
         let reason: WorkerExitReason
         /// Still serving until its replacement reports ready (max_requests).
         var awaitingReplacement: Bool
+        /// The drain time the worker gives itself: the `graceful_timeout` of the configuration
+        /// it was started with, which a reload may since have changed.
+        let drainTimeout: Duration
         /// When the master kills it, should it still be there; set by the first tick after its
-        /// TERM. The worker gives itself ``gracefulTimeout`` to drain; a worker still alive
-        /// ``abortGrace`` after that is stuck, in an exit hook or a flush to a full pipe.
+        /// TERM, ``retireKillGrace`` after its drain time: a worker still alive then is stuck,
+        /// in an exit hook or a flush to a full pipe.
         var killAt: ContinuousClock.Instant? = nil
     }
+    /// How long after its own drain deadline a stopping worker is killed. Generous: the tick
+    /// that sets the deadline can come before the TERM, which waits behind any spawn queued
+    /// ahead of it (up to 7 s when the fork server does not answer).
+    static let retireKillGrace: Duration = .seconds(10)
     var phase: Phase = .running
     /// Workers sent SIGABRT for a stale heartbeat, and when; killed after ``abortGrace``.
     var timedOut: [pid_t: ContinuousClock.Instant] = [:]

@@ -13,6 +13,10 @@ extension ForkServer {
     /// ("Unknown error occurred while attempting to acquire a Mutex") or never wakes. A new
     /// thread starts with empty caches. The parked thread has every signal blocked, as the fork
     /// server has, so it takes no part in the worker's signal handling.
+    ///
+    /// The runtime still counts the parked thread as the main one: in a forked worker, code that
+    /// checks for the main thread (`MainActor.assumeIsolated`) finds itself elsewhere, as it
+    /// would on any event loop.
     static func runOnFreshThread(_ worker: () -> Never) -> Never {
         withoutActuallyEscaping(worker) { worker in
             let body = UncheckedWorkerBody(run: worker)

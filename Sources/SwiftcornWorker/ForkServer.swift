@@ -60,8 +60,9 @@ public enum ForkServer {
             switch cswiftcorn_fork_sibling() {
             case 0:
                 // The worker answers itself: should this server die before it could, a master
-                // giving it up still learns of every worker it forked (see `abandon`).
-                Self.answer(Int64(getpid()), on: socket)
+                // giving it up still learns of every worker it forked (see `abandon`). A master
+                // that stopped listening has given the slot to another worker.
+                guard Self.answer(Int64(getpid()), on: socket) else { _exit(0) }
                 Self.becomeWorker(request, socket: socket, masterPID: masterPID)
                 Self.runOnFreshThread {
                     WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
@@ -96,9 +97,11 @@ public enum ForkServer {
         }
     }
 
-    private static func answer(_ value: Int64, on socket: Int32) {
+    /// Sends `value`; whether the master's end took it.
+    @discardableResult
+    private static func answer(_ value: Int64, on socket: Int32) -> Bool {
         var value = value
-        _ = withUnsafeBytes(of: &value) { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return withUnsafeBytes(of: &value) { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == MemoryLayout<Int64>.size
     }
 
     /// Turns the forked process into the worker `request` describes, as if the master had

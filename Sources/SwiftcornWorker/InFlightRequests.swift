@@ -2,7 +2,7 @@ import NIOCore
 import Synchronization
 
 /// The requests a worker is serving right now, readable from any thread: when the master aborts
-/// a worker whose event loop hangs, the main thread names them in its last record.
+/// a worker whose event loop hangs, the supervising thread names them in its last record.
 final class InFlightRequests: Sendable {
     /// One request in flight.
     struct Entry: Sendable {

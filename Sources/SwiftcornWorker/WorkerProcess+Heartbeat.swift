@@ -35,7 +35,7 @@ extension WorkerProcess {
     }
 
     /// The master saw this worker's heartbeat stop: say what it was doing, write every queued
-    /// record, then die of SIGABRT as asked. Runs on the main thread, which a hung event loop
+    /// record, then die of SIGABRT as asked. Runs on the supervising thread, which a hung event loop
     /// does not block.
     static func abortForTimeout(inFlight: InFlightRequests, accessLog: LogWriter?, logger: Logger) -> Never {
         let now = cswiftcorn_monotonic_ns()

@@ -20,7 +20,7 @@ extension WorkerProcess {
         exit(WorkerEnvironment.bootFailureExitCode)
     }
 
-    /// Reads the worker's signals on the main thread, which no hung event loop can block, until
+    /// Reads the worker's signals on its supervising thread, which no hung event loop can block, until
     /// the worker exits: TERM drains, QUIT exits, USR1 reopens the logs, ABRT is the master's
     /// timeout; an orphaned worker drains too.
     static func superviseUntilStopped(
@@ -86,7 +86,7 @@ extension WorkerProcess {
     }
 }
 
-/// Set by the event loop that closed the last connection, read by the supervising main thread.
+/// Set by the event loop that closed the last connection, read by the supervising thread.
 final class DrainCompletion: Sendable {
     private let done = Atomic<Bool>(false)
 

@@ -146,7 +146,7 @@ struct WorkerSupervisorTests {
         #expect(supervisor.workerRetiring(index: 1, pid: 101).isEmpty)
     }
 
-    @Test("A worker told to stop that outlives its drain by the abort grace is killed, once")
+    @Test("A worker told to stop that outlives its drain by the kill grace is killed, once")
     func stuckRetiringWorkerIsKilled() {
         var supervisor = self.running(workers: 2)
         _ = supervisor.workerRetiring(index: 1, pid: 101)
@@ -156,7 +156,7 @@ struct WorkerSupervisorTests {
         _ = supervisor.workerReady(index: 1, pid: 201)
         let told = self.start + .seconds(121)
         #expect(supervisor.tick(now: told).isEmpty)
-        let deadline = told + .seconds(30) + WorkerSupervisor.abortGrace
+        let deadline = told + .seconds(30) + WorkerSupervisor.retireKillGrace
         #expect(supervisor.tick(now: deadline - .milliseconds(1)).isEmpty)
         #expect(supervisor.tick(now: deadline) == [.signal(pid: 101, signal: SIGKILL)])
         #expect(supervisor.tick(now: deadline + .seconds(1)).isEmpty)
@@ -166,6 +166,18 @@ struct WorkerSupervisorTests {
         }
         #expect(exit.reason == .maxRequests)
         #expect(supervisor.runningWorkers.map(\.pid).sorted() == [102, 201])
+    }
+
+    @Test("Workers stopped by a reload keep the drain time they were started with")
+    func reloadLoweringTheGracefulTimeoutSparesOldWorkersDrains() {
+        var supervisor = self.running(workers: 1)
+        _ = supervisor.beginReload(workers: 1, gracefulTimeout: .seconds(5))
+        _ = supervisor.workerSpawned(index: 1, pid: 201, now: self.start)
+        #expect(supervisor.workerReady(index: 1, pid: 201) == [.retire(pid: 101, successor: 201)])
+        #expect(supervisor.tick(now: self.start).isEmpty)
+        // The old worker drains for its 30 s, not the new configuration's 5 s.
+        #expect(supervisor.tick(now: self.start + .seconds(5) + WorkerSupervisor.retireKillGrace).isEmpty)
+        #expect(supervisor.tick(now: self.start + .seconds(30) + WorkerSupervisor.retireKillGrace) == [.signal(pid: 101, signal: SIGKILL)])
     }
 
     @Test func staleHeartbeatAbortsThenKillsAndRespawns() {
