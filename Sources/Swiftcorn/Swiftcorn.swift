@@ -42,10 +42,14 @@ public enum Swiftcorn {
         // Before any thread exists (log writers, event loops): the master's and workers' signals
         // are read from signalfds, so no thread may leave them deliverable.
         // A worker also reads SIGABRT, the master's timeout notice, to log what it was doing first.
-        SignalDescriptor.block(
-            [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
-                + (WorkerProcess.isWorker || ForkServer.isForkServer ? [SIGABRT] : [])
-        )
+        let handled = [SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
+        SignalDescriptor.block(handled + (WorkerProcess.isWorker || ForkServer.isForkServer ? [SIGABRT] : []))
+        // exec keeps what a parent ignored (a shell's background job, a service manager), and
+        // an ignored SIGCHLD has the kernel reap children itself, blocked or not: the master
+        // would never learn that a worker died. Blocked, a default disposition kills nobody.
+        for signalNumber in handled {
+            signal(signalNumber, SIG_DFL)
+        }
         LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
         if WorkerProcess.isWorker {
             WorkerProcess.run(hooks: hooks, makeResponder: makeApp)
