@@ -44,6 +44,5 @@ extension ForkServer {
         // A pipeline checks what each handler is; the embedded one above had no connection handler.
         _ = (HTTPConnectionHandler.self as Any.Type) as? any _ChannelInboundHandler.Type
         _ = (HTTPConnectionHandler.self as Any.Type) as? any _ChannelOutboundHandler.Type
-        _ = Array("worker title".utf8.prefix(4))  // rename(worker:)
     }
 }

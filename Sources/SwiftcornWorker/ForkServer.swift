@@ -129,9 +129,9 @@ public enum ForkServer {
         let current = String(cString: title)
         let suffix = WorkerEnvironment.forkServerTitle
         let name = current.hasSuffix(suffix) ? String(current.dropLast(suffix.count)) : current
-        let bytes = Array("\(name): worker \(index)".utf8.prefix(capacity))
+        var bytes = "\(name): worker \(index)".utf8.makeIterator()
         for offset in 0..<capacity {
-            title[offset] = offset < bytes.count ? CChar(bitPattern: bytes[offset]) : 0
+            title[offset] = CChar(bitPattern: bytes.next() ?? 0)
         }
     }
 }
