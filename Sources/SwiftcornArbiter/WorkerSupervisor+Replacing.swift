@@ -103,8 +103,7 @@ extension WorkerSupervisor {
                 continue
             }
             if killAt <= now {
-                // The entry stays until the worker is reaped; SIGKILL is not repeated meanwhile.
-                self.retiring[pid]?.killAt = now + .seconds(3600)
+                self.retiring[pid]?.killAt = now + Self.afterKill
                 actions.append(.signal(pid: pid, signal: SIGKILL))
             }
         }

@@ -61,6 +61,9 @@ struct WorkerSupervisor {
     var timedOut: [pid_t: ContinuousClock.Instant] = [:]
     /// Time a worker gets after SIGABRT to log and die before SIGKILL.
     static let abortGrace: Duration = .seconds(2)
+    /// How far a deadline moves once its SIGKILL is sent, so ticks do not repeat it while the
+    /// worker is reaped (which is when its entry goes).
+    static let afterKill: Duration = .seconds(3600)
     var gracefulTimeout: Duration
 
     /// Creates a supervisor for `workers` slots.
@@ -156,8 +159,8 @@ struct WorkerSupervisor {
     mutating func tick(now: ContinuousClock.Instant) -> [Action] {
         var killed: [Action] = []
         for (pid, abortedAt) in self.timedOut where abortedAt + Self.abortGrace <= now {
-            // Still here after SIGABRT: it cannot even log. The entry stays until it is reaped.
-            self.timedOut[pid] = now + .seconds(3600)
+            // Still here after SIGABRT: it cannot even log.
+            self.timedOut[pid] = now + Self.afterKill
             killed.append(.signal(pid: pid, signal: SIGKILL))
         }
         switch self.phase {
@@ -171,8 +174,7 @@ struct WorkerSupervisor {
             }
             return actions
         case .stopping(let graceful, let killAt, let exitCode) where killAt <= now:
-            // Push the deadline out so SIGKILL is not repeated on every tick while reaping.
-            self.phase = .stopping(graceful: graceful, killAt: now + .seconds(3600), exitCode: exitCode)
+            self.phase = .stopping(graceful: graceful, killAt: now + Self.afterKill, exitCode: exitCode)
             return self.runningWorkers.map { .signal(pid: $0.pid, signal: SIGKILL) }
         case .stopping, .stopped:
             return []
