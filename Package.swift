@@ -180,7 +180,10 @@ let package = Package(
             name: "SwiftcornWorkerTests",
             dependencies: [
                 "SwiftcornTime",
+                "SwiftcornConfig",
+                "SwiftcornHTTP",
                 "SwiftcornWorker",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

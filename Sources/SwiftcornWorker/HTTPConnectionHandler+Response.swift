@@ -7,20 +7,58 @@ import SwiftcornHTTP
 extension HTTPConnectionHandler {
     /// Runs the responder for the active request and writes what it returns.
     ///
-    /// The task starts immediately on the event loop thread, so a responder that never suspends
-    /// answers within this `channelRead`: no executor hop, no second wake-up of the loop.
+    /// An ``ImmediateResponder`` that answers writes its response within this `channelRead`.
+    /// Otherwise the responder runs in a task started immediately on the event loop thread, so
+    /// one that never suspends still answers here: no executor hop, no second wake-up of the loop.
     func dispatch(_ request: Request, clientAddress: String, context: ChannelHandlerContext) {
-        ResponderTask.start(
-            request: request,
-            responder: self.responder,
-            handler: NIOLoopBound(self, eventLoop: context.eventLoop),
-            generation: self.generation,
+        let requestContext = RequestContext(
             logger: self.logger,
             workerIndex: self.settings.workerIndex,
             remoteAddress: clientAddress,
             allocator: context.channel.allocator,
-            preRequest: self.settings.hooks.preRequest
+            eventLoop: context.eventLoop
         )
+        self.settings.hooks.preRequest?(request, requestContext)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        if let immediateResponder = self.immediateResponder {
+            let response: Response?
+            do {
+                response = try immediateResponder.respondImmediately(to: request, context: requestContext)
+            } catch {
+                response = Self.response(for: error, from: request, logger: self.logger)
+            }
+            if let response {
+                ResponseWriting.writeFromLoop(
+                    response,
+                    route: requestContext.route,
+                    to: handler,
+                    generation: self.generation,
+                    logger: self.logger
+                )
+                return
+            }
+        }
+        ResponderTask.start(
+            request: request,
+            context: requestContext,
+            responder: self.responder,
+            handler: handler,
+            generation: self.generation,
+            logger: self.logger
+        )
+    }
+
+    /// The response for an error a responder threw: its status for ``HTTPError``, otherwise 500
+    /// and an error record.
+    static func response(for error: any Error, from request: Request, logger: Logger) -> Response {
+        if let error = error as? HTTPError {
+            return Self.response(for: error)
+        }
+        logger.error(
+            "responder failed",
+            metadata: ["error": "\(error)", "path": "\(request.path)", "method": "\(request.method)"]
+        )
+        return Self.response(for: HTTPError(.internalServerError))
     }
 
     static func response(for error: HTTPError) -> Response {

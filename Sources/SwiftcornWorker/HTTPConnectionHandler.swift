@@ -19,6 +19,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundOut = ByteBuffer
 
     let responder: any Responder
+    /// The responder, when it can answer without a task.
+    let immediateResponder: (any ImmediateResponder)?
     let settings: HTTPServerSettings
     let logger: Logger
     let lineGuard: RequestLineGuard
@@ -59,6 +61,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         wasPassed: Bool = false
     ) {
         self.responder = responder
+        self.immediateResponder = responder as? any ImmediateResponder
         self.settings = settings
         self.logger = logger
         self.lineGuard = lineGuard

@@ -9,35 +9,18 @@ enum ResponderTask {
     /// hop and no second wake-up of the loop.
     static func start(
         request: Request,
+        context requestContext: sending RequestContext,
         responder: any Responder,
         handler: NIOLoopBound<HTTPConnectionHandler>,
         generation: Int,
-        logger: Logger,
-        workerIndex: Int,
-        remoteAddress: String,
-        allocator: ByteBufferAllocator,
-        preRequest: (@Sendable (Request, RequestContext) -> Void)?
+        logger: Logger
     ) {
         Task.immediate {
-            let requestContext = RequestContext(
-                logger: logger,
-                workerIndex: workerIndex,
-                remoteAddress: remoteAddress,
-                allocator: allocator,
-                eventLoop: handler.eventLoop
-            )
-            preRequest?(request, requestContext)
             let response: Response
             do {
                 response = try await responder.respond(to: request, context: requestContext)
-            } catch let error as HTTPError {
-                response = HTTPConnectionHandler.response(for: error)
             } catch {
-                logger.error(
-                    "responder failed",
-                    metadata: ["error": "\(error)", "path": "\(request.path)", "method": "\(request.method)"]
-                )
-                response = HTTPConnectionHandler.response(for: HTTPError(.internalServerError))
+                response = HTTPConnectionHandler.response(for: error, from: request, logger: logger)
             }
             await ResponseWriting.write(response, route: requestContext.route, to: handler, generation: generation, logger: logger)
         }

@@ -48,6 +48,25 @@ enum ResponseWriting {
         }
     }
 
+    /// Writes `response` from the connection's event loop: a body in memory at once, a
+    /// streamed body from a task.
+    static func writeFromLoop(
+        _ response: Response,
+        route: String?,
+        to handler: NIOLoopBound<HTTPConnectionHandler>,
+        generation: Int,
+        logger: Logger
+    ) {
+        switch response.body.storage {
+        case .buffer(let buffer):
+            Self.writeComplete(response.head, buffer, route: route, handler.value, generation: generation)
+        case .stream:
+            Task.immediate {
+                await Self.write(response, route: route, to: handler, generation: generation, logger: logger)
+            }
+        }
+    }
+
     private static func writeComplete(
         _ head: HTTPResponse,
         _ body: ByteBuffer,

@@ -20,7 +20,9 @@ import Glibc
 /// | `/route/N/CODE` | status CODE under route `/route/N`: many routes for metrics benchmarks |
 /// | `/count` | increments the app's swift-metrics counter `demo_counted_total` |
 /// | `/fault/crash`, `/fault/hang`, `/fault/exit` | trap, block the event loop, exit — only with `--enable-fault-endpoints` |
-struct DemoApp: Responder {
+///
+/// All but `/echo` and `/delay` answer immediately, without a task.
+struct DemoApp: ImmediateResponder {
     let faultEndpointsEnabled: Bool
     let maxBodySize: Int
 
@@ -31,12 +33,7 @@ struct DemoApp: Responder {
     static let counted = Counter(label: "demo_counted")
 
     func respond(to request: Request, context: RequestContext) async throws -> Response {
-        let path = request.path
-        if path == "/" {
-            context.route = "/"
-            return Response(status: .ok, headerFields: Self.textFields, body: Self.hello)
-        }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         switch segments.first {
         case "echo" where segments.count == 1:
             context.route = "/echo"
@@ -44,6 +41,25 @@ struct DemoApp: Responder {
         case "delay" where segments.count == 1:
             context.route = "/delay"
             return try await Self.delay(request)
+        default:
+            guard let response = try self.respondImmediately(to: request, context: context) else {
+                throw HTTPError(.notFound)
+            }
+            return response
+        }
+    }
+
+    func respondImmediately(to request: Request, context: RequestContext) throws -> Response? {
+        let path = request.path
+        if path == "/" {
+            context.route = "/"
+            return Response(status: .ok, headerFields: Self.textFields, body: Self.hello)
+        }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        switch segments.first {
+        case "echo" where segments.count == 1, "delay" where segments.count == 1:
+            // These suspend: answered by respond(to:context:), in a task.
+            return nil
         case "status" where segments.count == 2:
             context.route = "/status/:code"
             return try Self.status(segments[1])
