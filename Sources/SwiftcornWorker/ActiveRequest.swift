@@ -11,6 +11,8 @@ import SwiftcornHTTP
 final class ActiveRequest {
     /// Feeds the body to the application; `nil` when there is no body or the application stopped reading.
     var bodySource: RequestBody.Producer.Source?
+    /// A request without a body, held from its head until its end to be answered.
+    var unansweredRequest: Request?
     /// Whether the request's `end` has arrived.
     var requestEnded = false
     /// Whether the response head has been written.

@@ -8,12 +8,12 @@ import Glibc
 #endif
 
 extension HTTPConnectionHandler {
-    /// Measures the end of `request` and hands its access record to the log writer; `status`
-    /// `nil` means the client went away before the response was complete (499, as nginx
-    /// records it).
-    func recordEnd(of request: ActiveRequest, status: Int?) {
+    /// Measures the end of `request`, at `now`, and hands its access record to the log writer;
+    /// `status` `nil` means the client went away before the response was complete (499, as
+    /// nginx records it).
+    func recordEnd(of request: ActiveRequest, status: Int?, now: NIODeadline = .now()) {
         let head = request.head
-        let elapsed = NIODeadline.now() - request.started
+        let elapsed = now - request.started
         let nanoseconds = UInt64(max(elapsed.nanoseconds, 0))
         let status = status ?? 499
         self.settings.metrics?.requestFinished(

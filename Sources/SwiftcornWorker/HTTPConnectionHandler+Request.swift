@@ -86,7 +86,14 @@ extension HTTPConnectionHandler {
         active.referer = scan.referer
         active.host = scan.host
         self.active = active
-        self.dispatch(Request(head: request, body: body), clientAddress: active.clientAddress, context: context)
+        if active.bodySource == nil {
+            // No body: the decoder hands on the request's end within this same read. Answering
+            // then lets the response complete the request, instead of ending before it and
+            // waiting, as for an unread body, for the rest.
+            active.unansweredRequest = Request(head: request, body: body)
+        } else {
+            self.dispatch(Request(head: request, body: body), clientAddress: active.clientAddress, context: context)
+        }
     }
 
     private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
@@ -122,13 +129,16 @@ extension HTTPConnectionHandler {
         active.bodySource?.finish()
         active.bodySource = nil
         self.bodyBackpressure = false
-        if active.responseEnded {
+        if let request = active.unansweredRequest {
+            active.unansweredRequest = nil
+            self.dispatch(request, clientAddress: active.clientAddress, context: context)
+        } else if active.responseEnded {
             self.requestCompleted(context: context)
         }
     }
 
-    /// The active request is fully read and answered: move on to the next one or close.
-    func requestCompleted(context: ChannelHandlerContext) {
+    /// The active request is fully read and answered (at `now`): move on to the next one or close.
+    func requestCompleted(context: ChannelHandlerContext, now: NIODeadline = .now()) {
         guard let active = self.active else { return }
         self.settings.inFlight.end(active.flightKey)
         self.active = nil
@@ -143,7 +153,7 @@ extension HTTPConnectionHandler {
         }
         self.processQueuedParts(context: context)
         if self.active == nil && self.queued.isEmpty {
-            self.armIdleTimer(firstRequest: false)
+            self.armIdleTimer(firstRequest: false, now: now)
         }
         self.resumeReadsIfPossible()
     }
@@ -161,11 +171,11 @@ extension HTTPConnectionHandler {
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
     }
 
-    func armIdleTimer(firstRequest: Bool) {
+    func armIdleTimer(firstRequest: Bool, now: NIODeadline = .now()) {
         if firstRequest {
-            self.armTimer(after: self.settings.headerTimeout, expiry: .headerTimeout)
+            self.armTimer(after: self.settings.headerTimeout, expiry: .headerTimeout, now: now)
         } else {
-            self.armTimer(after: self.settings.keepalive, expiry: .idle)
+            self.armTimer(after: self.settings.keepalive, expiry: .idle, now: now)
         }
     }
 }

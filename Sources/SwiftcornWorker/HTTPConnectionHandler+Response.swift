@@ -166,7 +166,9 @@ extension HTTPConnectionHandler {
         }
         context.flush()
         active.responseEnded = true
-        self.recordEnd(of: active, status: active.status)
+        // One clock reading ends the record and starts the keep-alive wait.
+        let now = NIODeadline.now()
+        self.recordEnd(of: active, status: active.status, now: now)
         if failed {
             self.closeAfterWrites(context: context)
             return
@@ -178,12 +180,12 @@ extension HTTPConnectionHandler {
             active.bodySource?.finish()
             active.bodySource = nil
             self.bodyBackpressure = false
-            self.armTimer(after: self.settings.keepalive, expiry: .linger)
+            self.armTimer(after: self.settings.keepalive, expiry: .linger, now: now)
             self.processQueuedParts(context: context)
             self.resumeReadsIfPossible()
             return
         }
-        self.requestCompleted(context: context)
+        self.requestCompleted(context: context, now: now)
     }
 
     /// Closes once everything written so far has reached the socket.

@@ -1,11 +1,11 @@
 import NIOCore
 
 extension HTTPConnectionHandler {
-    /// Arms the connection's timer; the scheduled task holds the handler until it runs or
-    /// ``ConnectionTimer/cancel()`` drops it in `handlerRemoved`.
-    func armTimer(after timeout: TimeAmount, expiry: ConnectionTimer.Expiry) {
+    /// Arms the connection's timer for `timeout` after `now`; the scheduled task holds the
+    /// handler until it runs or ``ConnectionTimer/cancel()`` drops it in `handlerRemoved`.
+    func armTimer(after timeout: TimeAmount, expiry: ConnectionTimer.Expiry, now: NIODeadline = .now()) {
         guard let context = self.context else { return }
-        if let deadline = self.timer.arm(deadline: .now() + timeout, expiry: expiry) {
+        if let deadline = self.timer.arm(deadline: now + timeout, expiry: expiry) {
             self.scheduleTimer(at: deadline, on: context.eventLoop)
         }
     }
