@@ -55,6 +55,6 @@ extension WorkerProcess {
         sigaddset(&mask, SIGABRT)
         pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         raise(SIGABRT)
-        exit(134)
+        Self.leave(134)
     }
 }

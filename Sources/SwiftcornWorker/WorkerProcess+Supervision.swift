@@ -17,7 +17,20 @@ extension WorkerProcess {
     /// Exits with the boot-failure status once the records saying why are written.
     static func exitBootFailure() -> Never {
         ErrorLog.writer.flush()
-        exit(WorkerEnvironment.bootFailureExitCode)
+        Self.leave(WorkerEnvironment.bootFailureExitCode)
+    }
+
+    /// Ends the worker process with `status` once stdio is flushed, without running the
+    /// `atexit` handlers and library destructors.
+    ///
+    /// A forked worker inherited those from the fork server, whose they are; running them (the
+    /// dynamic linker's `_dl_fini`, each library's `fini`, with the worker's threads still
+    /// running) faults their code and data in to tear down a process the kernel frees anyway:
+    /// about 0.9 ms of CPU per worker replacement, a fifth of it. The worker's own records are
+    /// flushed before this is called.
+    static func leave(_ status: Int32) -> Never {
+        fflush(nil)
+        _exit(status)
     }
 
     /// Reads the worker's signals on its supervising thread, which no hung event loop can block, until
@@ -44,7 +57,7 @@ extension WorkerProcess {
             ErrorLog.writer.flush()
             counters.export()
             ErrorLog.writer.flush()
-            exit(status)
+            Self.leave(status)
         }
         let drained = DrainCompletion()
         var drainDeadline: ContinuousClock.Instant?
@@ -53,7 +66,7 @@ extension WorkerProcess {
             switch received?.number {
             case SIGQUIT:
                 hooks.workerExit?(workerIndex)
-                exit(0)
+                Self.leave(0)
             case SIGABRT:
                 hooks.workerAbort?(workerIndex)
                 Self.abortForTimeout(inFlight: inFlight, accessLog: accessLog, logger: logger)

@@ -55,7 +55,7 @@ public enum WorkerProcess {
         let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
         _ = cswiftcorn_set_parent_death_signal(SIGTERM)
         if getppid() != masterPID {
-            exit(0)
+            Self.leave(0)
         }
 
         let configuration: ServerConfiguration
