@@ -1,16 +1,77 @@
-import FoundationEssentials
-
 /// The wire form of a ``ServerConfiguration`` passed from the master to its workers.
+///
+/// One line per value: the setting's key, a tab, the value as `--print-config` shows it
+/// (a list setting has a line per item, an empty list a line with its key alone, an unset
+/// setting an empty value), with `\`, tab and newline escaped. Decoding applies the lines through the settings, as a configuration file
+/// is applied, so the form needs no JSON coder: the server links no Foundation.
 public enum ConfigurationCoding {
-    /// Encodes `configuration` as JSON.
+    /// Encodes `configuration`.
     public static func encode(_ configuration: ServerConfiguration) -> String {
-        // Encoding a plain value type with no custom encoders cannot fail.
-        let data = try! JSONEncoder().encode(configuration)
-        return String(decoding: data, as: UTF8.self)
+        var text = ""
+        for setting in Setting.all {
+            switch setting.render(configuration) {
+            case .scalar(let value):
+                Self.appendLine(setting.key, value, to: &text)
+            case .list(let items):
+                if items.isEmpty { Self.appendLine(setting.key, nil, to: &text) }
+                for item in items { Self.appendLine(setting.key, item, to: &text) }
+            case .null:
+                // An empty value unsets, as in a file or on the command line.
+                Self.appendLine(setting.key, "", to: &text)
+            }
+        }
+        return text
     }
 
     /// Decodes what ``encode(_:)`` produced.
-    public static func decode(_ json: String) throws -> ServerConfiguration {
-        try JSONDecoder().decode(ServerConfiguration.self, from: Data(json.utf8))
+    public static func decode(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        var values: [String: [String]] = [:]
+        var order: [String] = []
+        for line in text.split(separator: "\n") {
+            let (key, value) = Self.split(line)
+            if values[key] == nil { order.append(key) }
+            values[key, default: []].append(contentsOf: value.map { [$0] } ?? [])
+        }
+        for key in order {
+            guard let setting = Setting.forKey(key) else {
+                throw ConfigurationError(.unknownOption, key: key, expected: "a setting of this version of swiftcorn")
+            }
+            try setting.apply(values[key] ?? [], &configuration)
+        }
+        return configuration
+    }
+
+    private static func appendLine(_ key: String, _ value: String?, to text: inout String) {
+        text += key
+        if let value {
+            text += "\t"
+            for character in value {
+                switch character {
+                case "\\": text += "\\\\"
+                case "\t": text += "\\t"
+                case "\n": text += "\\n"
+                default: text.append(character)
+                }
+            }
+        }
+        text += "\n"
+    }
+
+    private static func split(_ line: Substring) -> (key: String, value: String?) {
+        guard let tab = line.firstIndex(of: "\t") else { return (String(line), nil) }
+        var value = ""
+        var escaped = false
+        for character in line[line.index(after: tab)...] {
+            if escaped {
+                value.append(character == "t" ? "\t" : character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                value.append(character)
+            }
+        }
+        return (String(line[..<tab]), value)
     }
 }
