@@ -1,10 +1,7 @@
-import Yams
-
 /// Reads a YAML configuration file into assignments, keeping each value's line for messages.
 ///
-/// Yams is used directly, below swift-configuration, because a mistake must be reported with
-/// its line and every unknown key must be found: swift-configuration's readers answer for keys
-/// they are asked about, and its YAML snapshot keeps no positions.
+/// Every key is looked at, so each unknown one is reported with its line (see
+/// ``YAMLSubsetParser`` for the YAML it reads).
 enum YAMLConfigurationFile {
     /// The assignments in the file at `path`, and the mistakes found in it.
     static func read(path: String) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
@@ -19,32 +16,29 @@ enum YAMLConfigurationFile {
 
     /// The assignments in `text`, read as the file `path`.
     static func parse(_ text: String, path: String) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            return ([], [ConfigurationError(.unreadableFile, key: path, expected: "not valid YAML: \(Self.describe(error))")])
+            root = try YAMLSubsetParser.parse(text)
         } catch {
             return ([], [ConfigurationError(.unreadableFile, key: path, expected: "not valid YAML: \(error)")])
         }
-        guard let root, root.null == nil else { return ([], []) }
-        guard let mapping = root.mapping else {
-            let source = ConfigurationSource.file(path: path, line: root.mark?.line ?? 1)
+        guard let root else { return ([], []) }
+        guard case .mapping(let entries, _) = root else {
+            if case .scalar(_, isNull: true, _) = root { return ([], []) }
+            let source = ConfigurationSource.file(path: path, line: root.line)
             return ([], [ConfigurationError(.invalidValue, key: "(document)", expected: "a mapping of settings, key: value", source: source)])
         }
         var assignments: [ConfigurationAssignment] = []
         var errors: [ConfigurationError] = []
         let sections = Set(Setting.all.compactMap(\.section))
-        for (keyNode, valueNode) in mapping {
-            let key = keyNode.string ?? "\(keyNode)"
-            let line = keyNode.mark?.line ?? 0
-            if sections.contains(key), let nested = valueNode.mapping {
-                for (nestedKey, nestedValue) in nested {
-                    let name = "\(key).\(nestedKey.string ?? "\(nestedKey)")"
-                    Self.assign(name, nestedValue, line: nestedKey.mark?.line ?? line, path: path, into: &assignments, errors: &errors)
+        for entry in entries {
+            if sections.contains(entry.key), case .mapping(let nested, _) = entry.value {
+                for nestedEntry in nested {
+                    let name = "\(entry.key).\(nestedEntry.key)"
+                    Self.assign(name, nestedEntry.value, line: nestedEntry.line, path: path, into: &assignments, errors: &errors)
                 }
             } else {
-                Self.assign(key, valueNode, line: line, path: path, into: &assignments, errors: &errors)
+                Self.assign(entry.key, entry.value, line: entry.line, path: path, into: &assignments, errors: &errors)
             }
         }
         return (assignments, errors)
@@ -52,7 +46,7 @@ enum YAMLConfigurationFile {
 
     private static func assign(
         _ key: String,
-        _ node: Node,
+        _ node: YAMLNode,
         line: Int,
         path: String,
         into assignments: inout [ConfigurationAssignment],
@@ -66,13 +60,13 @@ enum YAMLConfigurationFile {
             return
         }
         switch node {
-        case .scalar(let scalar):
-            let value = node.null != nil ? "" : scalar.string
+        case .scalar(let text, let isNull, _):
+            let value = isNull ? "" : text
             assignments.append(ConfigurationAssignment(setting: setting, values: setting.isList ? Self.splitList(value) : [value], source: source))
-        case .sequence(let sequence) where setting.isList:
+        case .sequence(let items, _) where setting.isList:
             var values: [String] = []
-            for item in sequence {
-                guard let text = item.string else {
+            for item in items {
+                guard case .scalar(let text, _, _) = item else {
                     errors.append(ConfigurationError(.invalidValue, key: key, expected: "a list of plain values", source: source))
                     return
                 }
@@ -84,7 +78,7 @@ enum YAMLConfigurationFile {
                 ConfigurationError(
                     .invalidValue,
                     key: key,
-                    value: "\(node)",
+                    value: node.summary,
                     expected: setting.isList ? "a value or a list" : "a single value",
                     source: source
                 )
@@ -94,14 +88,5 @@ enum YAMLConfigurationFile {
 
     private static func splitList(_ value: String) -> [String] {
         value.isEmpty ? [] : [value]
-    }
-
-    private static func describe(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            "\(problem) at line \(mark.line), column \(mark.column)"
-        default:
-            "\(error)"
-        }
     }
 }
