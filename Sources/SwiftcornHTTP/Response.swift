@@ -1,5 +1,4 @@
 public import HTTPTypes
-public import NIOCore
 
 /// An HTTP response: status and header fields, and a body.
 ///

@@ -38,7 +38,7 @@ extension WorkerProcess {
     /// timeout; an orphaned worker drains too.
     static func superviseUntilStopped(
         server: WorkerServer,
-        signals: borrowing SignalDescriptor,
+        signals: consuming SignalDescriptor,
         masterPID: pid_t,
         configuration: ServerConfiguration,
         accessLog: LogWriter?,
