@@ -19,7 +19,6 @@ extension HTTPConnectionHandler {
             eventLoop: context.eventLoop
         )
         self.settings.hooks.preRequest?(request, requestContext)
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         if let immediateResponder = self.immediateResponder {
             let response: Response?
             do {
@@ -31,7 +30,8 @@ extension HTTPConnectionHandler {
                 ResponseWriting.writeFromLoop(
                     response,
                     route: requestContext.route,
-                    to: handler,
+                    to: self,
+                    on: context.eventLoop,
                     generation: self.generation,
                     logger: self.logger
                 )
@@ -42,7 +42,7 @@ extension HTTPConnectionHandler {
             request: request,
             context: requestContext,
             responder: self.responder,
-            handler: handler,
+            handler: NIOLoopBound(self, eventLoop: context.eventLoop),
             generation: self.generation,
             logger: self.logger
         )

@@ -48,19 +48,21 @@ enum ResponseWriting {
         }
     }
 
-    /// Writes `response` from the connection's event loop: a body in memory at once, a
+    /// Writes `response` from `loop`, the connection's event loop: a body in memory at once, a
     /// streamed body from a task.
     static func writeFromLoop(
         _ response: Response,
         route: String?,
-        to handler: NIOLoopBound<HTTPConnectionHandler>,
+        to handler: HTTPConnectionHandler,
+        on loop: any EventLoop,
         generation: Int,
         logger: Logger
     ) {
         switch response.body.storage {
         case .buffer(let buffer):
-            Self.writeComplete(response.head, buffer, route: route, handler.value, generation: generation)
+            Self.writeComplete(response.head, buffer, route: route, handler, generation: generation)
         case .stream:
+            let handler = NIOLoopBound(handler, eventLoop: loop)
             Task.immediate {
                 await Self.write(response, route: route, to: handler, generation: generation, logger: logger)
             }
