@@ -5,9 +5,27 @@ import Testing
 
 /// Records written into the real journald read back through sd-journal give the file's answers.
 @Suite struct JournalSourceTests {
-    /// Whether a journald accepts stream connections here.
+    /// Whether a journald accepts stream connections here: its socket file outlives a journald
+    /// that died, so only a connection tells.
     static var journaldRunning: Bool {
-        FileManager.default.fileExists(atPath: "/run/systemd/journal/stdout")
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array("/run/systemd/journal/stdout".utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path)
+            raw[path.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return connected == 0
+    }
+
+    struct SendFailure: Error {
+        let status: Int32
     }
 
     /// Sends `lines` to journald as MESSAGEs with `identifier`, through systemd-cat.
@@ -17,10 +35,13 @@ import Testing
         process.arguments = ["-t", identifier]
         let input = Pipe()
         process.standardInput = input
+        // A systemd-cat that exits early must fail the test, not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try input.fileHandleForWriting.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SendFailure(status: process.terminationStatus) }
     }
 
     @Test(.enabled(if: JournalSourceTests.journaldRunning)) func journalMatchesFileResults() throws {
