@@ -3,8 +3,8 @@
 /// The worker offers each request to ``respondImmediately(to:context:)`` first, on the
 /// connection's event loop. A response it returns is written at once; `nil` hands the request to
 /// ``Responder/respond(to:context:)`` in a task, as for any responder. A request answered
-/// immediately skips creating and running a task, about a tenth of the CPU a small request
-/// costs the worker; gunicorn's sync workers make the same trade.
+/// immediately skips creating and running a task, about a tenth of the user-space CPU a small
+/// request costs the worker; gunicorn's sync workers make the same trade.
 ///
 /// Both methods run on the event loop until they suspend, so neither may block. The same
 /// ``RequestContext`` reaches `respond(to:context:)` when `respondImmediately` returned `nil`,
