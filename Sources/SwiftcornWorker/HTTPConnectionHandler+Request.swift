@@ -86,13 +86,14 @@ extension HTTPConnectionHandler {
         active.referer = scan.referer
         active.host = scan.host
         self.active = active
+        let appRequest = Request(head: request, body: body)
         if active.bodySource == nil {
             // No body: the decoder hands on the request's end within this same read. Answering
             // then lets the response complete the request, instead of ending before it and
             // waiting, as for an unread body, for the rest.
-            active.unansweredRequest = Request(head: request, body: body)
+            active.unansweredRequest = appRequest
         } else {
-            self.dispatch(Request(head: request, body: body), clientAddress: active.clientAddress, context: context)
+            self.dispatch(appRequest, clientAddress: active.clientAddress, context: context)
         }
     }
 
