@@ -25,19 +25,19 @@ public enum ConfigurationCoding {
 
     /// Decodes what ``encode(_:)`` produced.
     public static func decode(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
-        var configuration = ServerConfiguration()
         var values: [String: [String]] = [:]
-        var order: [String] = []
         for line in text.split(separator: "\n") {
             let (key, value) = Self.split(line)
-            if values[key] == nil { order.append(key) }
-            values[key, default: []].append(contentsOf: value.map { [$0] } ?? [])
+            values[key, default: []] += value.map { [$0] } ?? []
         }
-        for key in order {
-            guard let setting = Setting.forKey(key) else {
-                throw ConfigurationError(.unknownOption, key: key, expected: "a setting of this version of swiftcorn")
+        var configuration = ServerConfiguration()
+        for setting in Setting.all {
+            if let settingValues = values.removeValue(forKey: setting.key) {
+                try setting.apply(settingValues, &configuration)
             }
-            try setting.apply(values[key] ?? [], &configuration)
+        }
+        if let unknown = values.keys.first {
+            throw ConfigurationError(.unknownOption, key: unknown, expected: "a setting of this version of swiftcorn")
         }
         return configuration
     }
