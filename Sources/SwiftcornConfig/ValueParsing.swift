@@ -98,12 +98,3 @@ public enum ValueParsing {
         return (trimmed[..<index], trimmed[index...].trimmingSpaces())
     }
 }
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var trimmed = self
-        while trimmed.first == " " { trimmed.removeFirst() }
-        while trimmed.last == " " { trimmed.removeLast() }
-        return trimmed
-    }
-}

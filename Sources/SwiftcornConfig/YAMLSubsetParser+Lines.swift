@@ -50,21 +50,13 @@ extension YAMLSubsetParser {
                     }
                 }
             } else if character == "#" && (previous == " " || previous == "\t") {
-                return Self.trimmingTrailingBlanks(text[..<index])
+                return text[..<index].droppingTrailingBlanks()
             } else if (character == "\"" || character == "'") && " \t[,:".contains(previous) {
                 quote = character
             }
             previous = character
             index = text.index(after: index)
         }
-        return Self.trimmingTrailingBlanks(text)
-    }
-
-    static func trimmingTrailingBlanks(_ text: Substring) -> Substring {
-        var end = text.endIndex
-        while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
-            end = text.index(before: end)
-        }
-        return text[..<end]
+        return text.droppingTrailingBlanks()
     }
 }

@@ -13,7 +13,7 @@ extension YAMLSubsetParser {
             keyEnd = end
         } else {
             guard text.first != "[", text.first != "{", let colon = Self.mappingColon(in: text) else { return nil }
-            key = String(Self.trimmingTrailingBlanks(text[..<colon]))
+            key = String(text[..<colon].droppingTrailingBlanks())
             keyEnd = colon
         }
         let afterColon = text.index(after: keyEnd)
@@ -92,7 +92,7 @@ extension YAMLSubsetParser {
                 throw YAMLSyntaxError(problem: "nested lists and mappings are not read", line: line, column: columnOf(index))
             default:
                 let end = text[index...].firstIndex { $0 == "," || $0 == "]" } ?? text.endIndex
-                let item = Self.trimmingTrailingBlanks(text[index..<end])
+                let item = text[index..<end].droppingTrailingBlanks()
                 guard !item.isEmpty else {
                     throw YAMLSyntaxError(problem: "an empty list item", line: line, column: columnOf(index))
                 }
