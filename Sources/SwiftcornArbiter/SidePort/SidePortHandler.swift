@@ -63,7 +63,8 @@ final class SidePortHandler: ChannelInboundHandler {
         }
         let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
         if !keepAlive {
-            done.whenComplete { _ in context.close(promise: nil) }
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
         }
     }
 }
