@@ -1,6 +1,5 @@
 import HTTPTypes
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 
 /// What a connection knows about the request it is serving.
@@ -31,8 +30,10 @@ final class ActiveRequest {
     var expectsContinue: Bool
     /// Matches ``HTTPConnectionHandler/generation`` while this request is current.
     let generation: Int
-    /// The request as decoded, for the access record.
-    let head: HTTPRequestHead
+    /// The request method, for the access record.
+    let method: String
+    /// The request target as received, for the access record.
+    let target: String
     /// The id echoed in `X-Request-ID` and logged.
     let requestID: String
     /// The client: the peer, or the first `X-Forwarded-For` address of a trusted peer.
@@ -58,7 +59,8 @@ final class ActiveRequest {
         isHTTP10: Bool,
         expectsContinue: Bool,
         generation: Int,
-        head: HTTPRequestHead,
+        method: String,
+        target: String,
         requestID: String,
         clientAddress: String,
         started: NIODeadline
@@ -68,7 +70,8 @@ final class ActiveRequest {
         self.isHTTP10 = isHTTP10
         self.expectsContinue = expectsContinue
         self.generation = generation
-        self.head = head
+        self.method = method
+        self.target = target
         self.requestID = requestID
         self.clientAddress = clientAddress
         self.started = started

@@ -1,13 +1,12 @@
 import Logging
 import NIOCore
 import NIOEmbedded
-import NIOHTTP1
 import SwiftcornConfig
 
 extension ForkServer {
-    /// Decodes one request through the first handlers of a connection's pipeline, on an
-    /// `EmbeddedChannel` (it runs on the calling thread, so no thread is started), so the Swift
-    /// metadata and conformances they need are built here once instead of in every worker.
+    /// Parses one request, and builds an `EmbeddedChannel` (it runs on the calling thread, so no
+    /// thread is started), so the Swift metadata and conformances a worker's connections need
+    /// are built here once instead of in every worker.
     static func warmUp(_ configuration: ServerConfiguration) {
         _ = Logger(label: "swiftcorn.worker")
         // Commits NIO's default (singletons on), as every worker does on first use; on the way it
@@ -16,14 +15,9 @@ extension ForkServer {
         _ = NIOSingletons.singletonsEnabledSuggestion
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
-        do {
-            try channel.pipeline.syncOperations.addHandler(RequestLineGuard())
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-            try channel.writeInbound(ByteBuffer(string: "GET /warm-up HTTP/1.1\r\nHost: localhost\r\nUser-Agent: swiftcorn\r\n\r\n"))
-            while let _ = try channel.readInbound(as: HTTPServerRequestPart.self) {}
-        } catch {
-            // A warm-up that fails leaves the workers to build what it would have.
-        }
+        var parser = RequestParser(limits: RequestHeadLimits(configuration))
+        parser.append(ByteBuffer(string: "GET /warm-up HTTP/1.1\r\nHost: localhost\r\nUser-Agent: swiftcorn\r\n\r\n"))
+        while parser.next() != nil {}
         Self.warmUpWorkerStart(channel)
     }
 

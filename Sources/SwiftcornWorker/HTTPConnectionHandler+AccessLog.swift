@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 import SwiftcornLogging
 
@@ -12,12 +11,11 @@ extension HTTPConnectionHandler {
     /// `status` `nil` means the client went away before the response was complete (499, as
     /// nginx records it).
     func recordEnd(of request: ActiveRequest, status: Int?, now: NIODeadline = .now()) {
-        let head = request.head
         let elapsed = now - request.started
         let nanoseconds = UInt64(max(elapsed.nanoseconds, 0))
         let status = status ?? 499
         self.settings.metrics?.requestFinished(
-            method: head.method.rawValue,
+            method: request.method,
             status: status,
             route: request.route,
             durationNanoseconds: nanoseconds,
@@ -27,11 +25,11 @@ extension HTTPConnectionHandler {
         let postRequest = self.settings.hooks.postRequest
         // Without a log or a hook, the target is not even split.
         guard postRequest != nil || self.settings.accessLog != nil else { return }
-        let (path, query) = Self.splitTarget(head.uri)
+        let (path, query) = Self.splitTarget(request.target)
         var extraFields: [AccessField] = []
         if let postRequest {
             let summary = RequestSummary(
-                method: head.method.rawValue,
+                method: request.method,
                 path: path,
                 route: request.route,
                 status: status,
@@ -46,7 +44,7 @@ extension HTTPConnectionHandler {
         guard let accessLog = self.settings.accessLog else { return }
         var record = AccessRecord(
             timestampMicroseconds: WallClock.microseconds(),
-            method: head.method.rawValue,
+            method: request.method,
             path: path,
             query: query,
             route: request.route,
@@ -58,7 +56,7 @@ extension HTTPConnectionHandler {
             userAgent: request.userAgent,
             referer: request.referer,
             requestID: request.requestID,
-            httpVersion: head.version.minor == 0 ? "1.0" : "1.1",
+            httpVersion: request.isHTTP10 ? "1.0" : "1.1",
             host: request.host,
             worker: self.settings.workerIndex,
             pid: self.settings.pid

@@ -11,7 +11,7 @@ extension HTTPConnectionHandler {
     func drain(_ event: WorkerDrainEvent, context: ChannelHandlerContext) {
         self.closeWhenIdle = true
         self.handover = event.handover
-        guard self.active == nil && self.queued.isEmpty else { return }
+        guard self.active == nil else { return }
         if self.mayHandOver {
             self.handOver(context: context)
         } else {
@@ -22,32 +22,24 @@ extension HTTPConnectionHandler {
     /// Whether the connection could pass to the successor now: one is named, and nothing of a
     /// next request has been read or decoded.
     var mayHandOver: Bool {
-        self.handover != nil && self.queued.isEmpty && !self.refused && !self.isClosed
-            && self.lineGuard.atMessageBoundary
+        self.handover != nil && !self.refused && !self.isClosed && self.parser.isAtMessageBoundary
     }
 
-    /// Passes the connection on, once the read being decoded is decoded to its end and
-    /// everything written is flushed, and closes this worker's end. If by then a next request
-    /// has begun, or it cannot be passed, the connection drains as any other: the next request
-    /// is served with `Connection: close`.
+    /// Passes the connection on, once everything written is flushed, and closes this worker's
+    /// end. If by then a next request has begun, or it cannot be passed, the connection drains
+    /// as any other: the next request is served with `Connection: close`.
     func handOver(context: ChannelHandlerContext) {
-        // NIO hands each decoded part on as soon as it is parsed: the read that ended this
-        // request may still hold a pipelined one, which must not be decoded on a passed socket.
-        context.eventLoop.assumeIsolated().execute {
+        let flushed = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+        flushed.futureResult.assumeIsolated().whenComplete { result in
             guard let context = self.context, self.active == nil, !self.isClosed else { return }
-            guard self.mayHandOver else { return self.keepDraining() }
-            let flushed = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
-            flushed.futureResult.assumeIsolated().whenComplete { result in
-                guard let context = self.context, self.active == nil, !self.isClosed else { return }
-                // The check, the pass and the close run in this one callback: nothing is read
-                // from the socket in between.
-                if case .success = result, self.mayHandOver, let handover = self.handover, handover.pass(self.descriptor) {
-                    self.timer.cancel()
-                    context.close(promise: nil)
-                } else {
-                    self.keepDraining()
-                }
+            // The check, the pass and the close run in this one callback: nothing is read
+            // from the socket in between.
+            if case .success = result, self.mayHandOver, let handover = self.handover, handover.pass(self.descriptor) {
+                self.timer.cancel()
+                context.close(promise: nil)
+            } else {
+                self.keepDraining()
             }
         }
     }

@@ -1,6 +1,5 @@
 import HTTPTypes
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 
 extension HTTPConnectionHandler {
@@ -26,7 +25,7 @@ extension HTTPConnectionHandler {
             self.settings.inFlight.end(active.flightKey)
         }
         self.active = nil
-        self.queued.removeAll()
+        self.parser.stop()
         self.armTimer(after: .seconds(2), expiry: .linger)
     }
 }

@@ -1,65 +1,77 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 import SwiftcornLogging
 
 extension HTTPConnectionHandler {
-    /// Handles a part of the active request, or the head of a new one.
-    func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
-            self.receiveHead(head, context: context)
-        case .body(let buffer):
-            self.receiveBody(buffer, context: context)
-        case .end:
-            self.receiveEnd(context: context)
+    /// Parses received bytes for as long as the connection may take them: up to the end of a
+    /// request that still awaits its response.
+    ///
+    /// Not reentrant: a request answered within the loop completes and calls this again, and
+    /// the loop already running goes on instead, so a read of many pipelined requests does not
+    /// nest a call per request.
+    func parseReceived(context: ChannelHandlerContext) {
+        guard !self.isParsing else { return }
+        self.isParsing = true
+        defer { self.isParsing = false }
+        while !self.isClosed, self.active?.requestEnded != true, let event = self.parser.next() {
+            switch event {
+            case .head(let head):
+                self.receiveHead(head, context: context)
+            case .body(let buffer):
+                self.receiveBody(buffer, context: context)
+            case .end:
+                self.receiveEnd(context: context)
+            case .refused(let refusal):
+                if let active = self.active, active.responseStarted {
+                    context.close(promise: nil)
+                } else {
+                    self.refuse(refusal.status, context: context)
+                }
+            }
         }
     }
 
-    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func receiveHead(_ head: ParsedRequestHead, context: ChannelHandlerContext) {
         self.timer.disarm()
         guard self.active == nil, !self.refused else {
             // After a refusal the connection only waits for the client to close it.
             context.close(promise: nil)
             return
         }
-        let scan = RequestHeadScan(head, settings: self.settings)
-        guard let request = scan.request else {
-            self.refuse(scan.refusal ?? .badRequest, context: context)
-            return
-        }
-        let contentLength = scan.contentLength
-        let isChunked = scan.isChunked
-        if let contentLength, contentLength > self.settings.maxBodySize {
+        if case .length(let length) = head.framing, length > self.settings.maxBodySize {
             self.refuse(.contentTooLarge, context: context)
             return
         }
         var expectsContinue = false
-        if let expectation = scan.expectation {
+        if let expectation = head.expectation {
             guard expectation.lowercased() == "100-continue" else {
                 self.refuse(.expectationFailed, context: context)
                 return
             }
-            expectsContinue = head.version.minor >= 1
+            expectsContinue = !head.isHTTP10
         }
         self.generation &+= 1
         let trusted = self.peerIsTrusted
         let started = NIODeadline.now()
+        let request = head.request
+        let method = request.method.rawValue
+        let target = request.path ?? ""
         let active = ActiveRequest(
-            keepAlive: head.isKeepAlive && !self.closeWhenIdle,
-            isHead: head.method == .HEAD,
-            isHTTP10: head.version.minor == 0,
+            keepAlive: head.keepAlive && !self.closeWhenIdle,
+            isHead: request.method == .head,
+            isHTTP10: head.isHTTP10,
             expectsContinue: expectsContinue,
             generation: self.generation,
-            head: head,
-            requestID: Self.requestID(scan.requestID, trusted: trusted, generator: self.settings.requestIDs),
-            clientAddress: trusted ? Self.forwardedClient(scan.forwardedFor) ?? self.remoteAddress : self.remoteAddress,
+            method: method,
+            target: target,
+            requestID: Self.requestID(head.requestID, trusted: trusted, generator: self.settings.requestIDs),
+            clientAddress: trusted ? Self.forwardedClient(head.forwardedFor) ?? self.remoteAddress : self.remoteAddress,
             started: started
         )
         var body = RequestBody.empty
-        if isChunked || (contentLength ?? 0) > 0 {
+        if head.framing != .none {
             let stream = RequestBody.Producer.makeSequence(
                 backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
                 // A safety net: every path that drops a request finishes its source explicitly.
@@ -76,19 +88,19 @@ extension HTTPConnectionHandler {
             active.expectsContinue = false
         }
         active.flightKey = self.settings.inFlight.begin(
-            method: head.method.rawValue,
-            target: head.uri,
+            method: method,
+            target: target,
             requestID: active.requestID,
             started: started
         )
-        self.settings.metrics?.requestStarted(method: head.method.rawValue)
-        active.userAgent = scan.userAgent
-        active.referer = scan.referer
-        active.host = scan.host
+        self.settings.metrics?.requestStarted(method: method)
+        active.userAgent = head.userAgent
+        active.referer = head.referer
+        active.host = head.host
         self.active = active
         let appRequest = Request(head: request, body: body)
         if active.bodySource == nil {
-            // No body: the decoder hands on the request's end within this same read. Answering
+            // No body: the parser hands on the request's end next, from this same read. Answering
             // then lets the response complete the request, instead of ending before it and
             // waiting, as for an unread body, for the rest.
             active.unansweredRequest = appRequest
@@ -148,22 +160,21 @@ extension HTTPConnectionHandler {
             self.handOver(context: context)
             return
         }
-        if !active.keepAlive || self.closeWhenIdle {
+        // A draining connection closes once it holds nothing of a next request: one already
+        // received, even in part, is served (with `Connection: close`) rather than lost.
+        if !active.keepAlive || (self.closeWhenIdle && self.parser.isAtMessageBoundary) {
             context.close(promise: nil)
             return
         }
-        self.processQueuedParts(context: context)
-        if self.active == nil && self.queued.isEmpty {
-            self.armIdleTimer(firstRequest: false, now: now)
+        self.parseReceived(context: context)
+        if self.active == nil {
+            if self.closeWhenIdle {
+                self.armTimer(after: Self.drainIdleGrace, expiry: .idle, now: now)
+            } else {
+                self.armIdleTimer(firstRequest: false, now: now)
+            }
         }
         self.resumeReadsIfPossible()
-    }
-
-    /// Feeds queued parts of pipelined requests until one needs its response before going on.
-    func processQueuedParts(context: ChannelHandlerContext) {
-        while !self.queued.isEmpty, self.active?.requestEnded != true, !self.isClosed {
-            self.process(self.queued.removeFirst(), context: context)
-        }
     }
 
     private func sendContinue(context: ChannelHandlerContext) {

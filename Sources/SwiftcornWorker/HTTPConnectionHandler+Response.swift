@@ -1,7 +1,6 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 
 extension HTTPConnectionHandler {
@@ -181,7 +180,7 @@ extension HTTPConnectionHandler {
             active.bodySource = nil
             self.bodyBackpressure = false
             self.armTimer(after: self.settings.keepalive, expiry: .linger, now: now)
-            self.processQueuedParts(context: context)
+            self.parseReceived(context: context)
             self.resumeReadsIfPossible()
             return
         }

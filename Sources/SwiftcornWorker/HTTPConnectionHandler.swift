@@ -1,20 +1,19 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTP1
 import SwiftcornHTTP
 
 /// Serves one HTTP/1.1 connection: hands each request to the ``Responder`` and writes the
 /// response, in order, with keep-alive, pipelining, limits and timeouts.
 ///
-/// One request is active at a time. Parts of pipelined requests that arrive meanwhile wait in a
-/// queue and reading stops until the active response is complete, which bounds memory and keeps
-/// responses in request order.
+/// One request is active at a time. Bytes of pipelined requests that arrive meanwhile wait
+/// unparsed in the ``RequestParser`` and reading stops until the active response is complete,
+/// which bounds memory and keeps responses in request order.
 ///
 /// Event-loop confined: every method runs on the channel's event loop. The responder runs in a
 /// task that comes back to the loop (via ``NIOLoopBound``) to write.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -23,7 +22,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     let immediateResponder: (any ImmediateResponder)?
     let settings: HTTPServerSettings
     let logger: Logger
-    let lineGuard: RequestLineGuard
     /// The connection's socket, which a retiring worker passes to its successor.
     let descriptor: Int32
     /// Whether a retiring worker passed the connection here rather than it being accepted.
@@ -33,7 +31,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     var context: ChannelHandlerContext?
     var active: ActiveRequest?
-    var queued = CircularBuffer<HTTPServerRequestPart>()
+    /// Received bytes not yet parsed: the rest of the active request, or pipelined ones.
+    var parser: RequestParser
+    /// ``parseReceived(context:)`` is running.
+    var isParsing = false
     /// A `read` was held back while reads are paused.
     var heldRead = false
     /// The body consumer asked to stop producing.
@@ -56,7 +57,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         responder: any Responder,
         settings: HTTPServerSettings,
         logger: Logger,
-        lineGuard: RequestLineGuard,
         descriptor: Int32,
         wasPassed: Bool = false
     ) {
@@ -64,7 +64,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.immediateResponder = responder as? any ImmediateResponder
         self.settings = settings
         self.logger = logger
-        self.lineGuard = lineGuard
+        self.parser = RequestParser(limits: settings.headLimits)
         self.descriptor = descriptor
         self.wasPassed = wasPassed
         self.timer = ConnectionTimer()
@@ -103,22 +103,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             self.settings.inFlight.end(active.flightKey)
             self.active = nil
         }
-        self.queued.removeAll()
+        self.parser.stop()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = self.unwrapInboundIn(data)
-        if case .end = part {
-            self.lineGuard.messageDidEnd()
-        } else {
-            self.lineGuard.messageContinues()
-        }
-        if self.active?.requestEnded == true || !self.queued.isEmpty {
-            self.queued.append(part)
-            return
-        }
-        self.process(part, context: context)
+        self.parser.append(self.unwrapInboundIn(data))
+        self.parseReceived(context: context)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -138,22 +129,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let status: HTTPResponse.Status
-        switch error as? HTTPParserError {
-        case .headerOverflow:
-            status = self.lineGuard.requestLineBytes > self.settings.limitRequestLine ? .uriTooLong : .requestHeaderFieldsTooLarge
-        case .some:
-            status = .badRequest
-        case .none:
-            // Socket errors (reset by peer and the like): nothing to answer.
-            context.close(promise: nil)
-            return
-        }
-        if let active = self.active, active.responseStarted {
-            context.close(promise: nil)
-        } else {
-            self.refuse(status, context: context)
-        }
+        // Socket errors (reset by peer and the like): nothing to answer.
+        context.close(promise: nil)
     }
 
     private func notePeer(_ context: ChannelHandlerContext) {
@@ -161,9 +138,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.peerIsTrusted = self.settings.trusts(self.remoteAddress)
     }
 
-    /// Reads stay paused while a pipelined request waits or the body consumer is full.
+    /// Reads stay paused while a complete request awaits its response or the body consumer is
+    /// full: pipelined requests wait in the socket, not in memory.
     var readsPaused: Bool {
-        !self.queued.isEmpty || self.bodyBackpressure || self.active?.requestEnded == true
+        self.bodyBackpressure || self.active?.requestEnded == true
     }
 
     func resumeReadsIfPossible() {

@@ -9,9 +9,7 @@ import SwiftcornMetrics
 /// A class, not a struct: every request reads it, and a struct of this many references was
 /// copied (a retain and a release each) wherever it was passed.
 final class HTTPServerSettings: Sendable {
-    let limitRequestLine: Int
-    let limitRequestFields: Int
-    let limitRequestFieldSize: Int
+    let headLimits: RequestHeadLimits
     let maxBodySize: Int
     let keepalive: TimeAmount
     let headerTimeout: TimeAmount
@@ -46,9 +44,7 @@ final class HTTPServerSettings: Sendable {
         self.inFlight = inFlight
         self.metrics = instruments.http
         self.statsd = instruments.statsd
-        self.limitRequestLine = configuration.limitRequestLine
-        self.limitRequestFields = configuration.limitRequestFields
-        self.limitRequestFieldSize = configuration.limitRequestFieldSize
+        self.headLimits = RequestHeadLimits(configuration)
         self.maxBodySize = configuration.maxBodySize
         self.keepalive = TimeAmount(configuration.keepalive)
         self.headerTimeout = TimeAmount(configuration.headerTimeout)

@@ -1,7 +1,6 @@
 import CSwiftcornSystem
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import SwiftcornConfig
 import SwiftcornHTTP
@@ -45,28 +44,13 @@ final class WorkerServer: Sendable {
             instruments: instruments,
             hooks: hooks
         )
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        // NIO enforces one field-size cap for the request line and fields alike; the exact,
-        // separate limits are checked on the decoded head so each gets its own status.
-        limits.maxHeaderFieldSize = max(configuration.limitRequestLine, configuration.limitRequestFieldSize) + 64
-        limits.maxHeaderFieldCount = configuration.limitRequestFields + 1
-        limits.maxHeaderListSize = (configuration.limitRequestFields + 1) * (configuration.limitRequestFieldSize + 4)
-        let decoderLimits = limits
-
         let initializer: @Sendable (any Channel, Int32, Bool) -> EventLoopFuture<Void> = { channel, descriptor, wasPassed in
             channel.eventLoop.makeCompletedFuture {
-                let lineGuard = RequestLineGuard()
-                let sync = channel.pipeline.syncOperations
-                try sync.addHandler(lineGuard)
-                try sync.addHandler(
-                    ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
-                )
-                try sync.addHandler(
+                try channel.pipeline.syncOperations.addHandler(
                     HTTPConnectionHandler(
                         responder: responder,
                         settings: settings,
                         logger: logger,
-                        lineGuard: lineGuard,
                         descriptor: descriptor,
                         wasPassed: wasPassed
                     )

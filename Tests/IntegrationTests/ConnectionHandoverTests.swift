@@ -37,33 +37,28 @@ struct ConnectionHandoverTests {
         #expect(accepted == acceptedBefore + 1)
     }
 
-    @Test("A connection whose last body did not end its read is closed, not passed on")
-    func ambiguousBoundaryClosesInstead() throws {
+    // The worker knows where each request ended, whatever the read held: a request with a
+    // body leaves the connection as passable as one without.
+    @Test("A connection whose requests carry bodies passes on too")
+    func connectionWithBodiesSurvivesRecycling() throws {
         let server = try Self.start(maxRequests: 3)
         defer { server.stop() }
         let connection = try HTTPTestConnection(port: server.port)
         defer { connection.close() }
-        var pids: Set<Int32> = []
-        var closing: HTTPTestResponse?
+        var pids: [Int32] = []
         let deadline = ContinuousClock.now + .seconds(30)
-        // "hello" is not a blank line: where the request ended is not known from the read.
-        while closing == nil && ContinuousClock.now < deadline {
+        while Set(pids).count < 3 && ContinuousClock.now < deadline {
             let response = try connection.request("POST", "/worker", body: Array("hello".utf8))
             #expect(response.status == 200)
-            pids.insert(try WorkerIdentity(response).pid)
-            if response.header("connection") == "close" { closing = response }
+            #expect(response.header("connection") == nil, "request \(pids.count + 1) was answered with Connection: close")
+            pids.append(try WorkerIdentity(response).pid)
         }
-        #expect(closing != nil, "the retiring worker never closed the connection")
-        #expect(pids.count == 1)
-        #expect(connection.isClosedByPeer())
-        let fresh = try HTTPTestConnection(port: server.port)
-        defer { fresh.close() }
-        #expect(try !pids.contains(fresh.worker().pid))
+        #expect(Set(pids).count >= 3, "one connection saw \(Set(pids).count) workers in \(pids.count) requests")
     }
 
     // The request's end and a pipelined request arrive in one read, after its response went
-    // out (the app answered before reading the body): the pipelined request is decoded after
-    // the end, and must not be decoded on a socket already passed on.
+    // out (the app answered before reading the body): the connection cannot be passed on with
+    // the pipelined request read, so that request is served here, with `Connection: close`.
     @Test("A request pipelined behind a request's end in the same read is answered")
     func pipelinedRequestInTheEndingReadIsAnswered() throws {
         let server = try Self.start(maxRequests: 2)

@@ -67,15 +67,11 @@ struct ImmediateResponderTests {
             hooks: hooks
         )
         let channel = EmbeddedChannel()
-        let lineGuard = RequestLineGuard()
-        try channel.pipeline.syncOperations.addHandler(lineGuard)
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(
             HTTPConnectionHandler(
                 responder: SplitApp(journal: journal),
                 settings: settings,
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                lineGuard: lineGuard,
                 descriptor: -1
             )
         )

@@ -1,0 +1,97 @@
+import HTTPTypes
+
+/// Reads a complete request head, CRLF-terminated lines ending in an empty one, into a
+/// ``ParsedRequestHead``, or the status it must be refused with.
+///
+/// One pass over the bytes builds the application's fields and picks out the ones the server
+/// acts on; a field name is compared only when its length matches one of those.
+struct RequestHeadParser {
+    let bytes: UnsafeRawBufferPointer
+    let limits: RequestHeadLimits
+    var position = 0
+
+    var contentLengths = 0
+    var hosts = 0
+    var transferEncodingFields = 0
+    var transferCodings: [Substring] = []
+    var closeRequested = false
+    var keepAliveRequested = false
+
+    /// Parses `bytes`, which hold the head up to and including its empty line, of `fieldCount` fields.
+    static func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        fieldCount: Int,
+        limits: RequestHeadLimits
+    ) -> Result<ParsedRequestHead, RequestRefusal> {
+        var parser = RequestHeadParser(bytes: bytes, limits: limits)
+        return parser.parseHead(fieldCount: fieldCount)
+    }
+
+    /// Checks the field lines `bytes` holds up to their empty line, without keeping them.
+    static func checkFieldLines(_ bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) -> RequestRefusal? {
+        var parser = RequestHeadParser(bytes: bytes, limits: limits)
+        while parser.bytes[parser.position] != HTTPByteClass.carriageReturn {
+            if case .failure(let refusal) = parser.parseFieldLine() {
+                return refusal
+            }
+        }
+        return nil
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    private mutating func parseHead(fieldCount: Int) -> Result<ParsedRequestHead, RequestRefusal> {
+        let line: RequestLine
+        switch self.parseRequestLine() {
+        case .success(let parsed): line = parsed
+        case .failure(let refusal): return .failure(refusal)
+        }
+        var head = ParsedRequestHead(
+            request: HTTPRequest(method: line.method, scheme: nil, authority: nil, path: line.target),
+            isHTTP10: line.isHTTP10,
+            keepAlive: false,
+            framing: .none
+        )
+        var fields = HTTPFields()
+        fields.reserveCapacity(fieldCount)
+        var authority: String?
+        var contentLength: Int?
+        while self.bytes[self.position] != HTTPByteClass.carriageReturn {
+            let field: (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+            switch self.parseFieldLine() {
+            case .success(let parsed): field = parsed
+            case .failure(let refusal): return .failure(refusal)
+            }
+            let value = String(decoding: field.value, as: UTF8.self)
+            switch self.notice(field.name, field.value, value, into: &head) {
+            case .success(.host):
+                authority = value
+            case .success(.contentLength(let length)):
+                contentLength = length
+            case .success(.ordinary):
+                break
+            case .failure(let refusal):
+                return .failure(refusal)
+            }
+            guard let name = HTTPField.Name(String(decoding: field.name, as: UTF8.self)) else {
+                return .failure(RequestRefusal(.badRequest))
+            }
+            fields.append(HTTPField(name: name, value: value))
+        }
+        if let refusal = self.framingRefusal(isHTTP10: line.isHTTP10, hasAuthority: authority != nil) {
+            return .failure(refusal)
+        }
+        if !self.transferCodings.isEmpty {
+            head.framing = .chunked
+        } else if let contentLength, contentLength > 0 {
+            head.framing = .length(contentLength)
+        }
+        head.keepAlive = !self.closeRequested && (!line.isHTTP10 || self.keepAliveRequested)
+        head.request.authority = authority
+        head.request.headerFields = fields
+        return .success(head)
+    }
+}
