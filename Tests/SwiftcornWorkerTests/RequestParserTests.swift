@@ -97,7 +97,10 @@ struct RequestParserTests {
             ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
             ("GET /\u{7F} HTTP/1.1\r\nHost: x\r\n\r\n", 400),
             ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
-            ("GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
+            ("GET / HTTP/1.1\r\nHost: x\r\n\r\r\nContent-Length: 30\r\n\r\n", 400),  // a line of a bare CR
+            ("GET / HTTP/1.1\r\nHost: x\r\n\rX: y\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chun\u{212A}ed\r\n\r\n0\r\n\r\n", 400),  // Kelvin sign
             ("GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505),
             ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),  // space before the colon
             ("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n  folded\r\n\r\n", 400),  // obs-fold
@@ -123,6 +126,52 @@ struct RequestParserTests {
     )
     func refusals(raw: String, status: Int) {
         #expect(Self.refusal(raw) == status)
+        // However the bytes arrive, the same refusal.
+        let bytes = Array(raw.utf8)
+        for split in 1..<bytes.count {
+            let reads = [String(decoding: bytes[..<split], as: UTF8.self), String(decoding: bytes[split...], as: UTF8.self)]
+            guard case .refused(let splitStatus) = Self.events(reads).last, splitStatus == status else {
+                Issue.record("split at \(split): \(Self.events(reads))")
+                return
+            }
+        }
+    }
+
+    @Test("chunk sizes, extensions and later minor versions that are accepted")
+    func acceptedEdges() {
+        let chunked = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        #expect(Self.events([chunked + "3 ;a=b\r\nabc\r\n0\r\n\r\n"]).last == .end)
+        #expect(Self.events([chunked + "00000000000003\r\nabc\r\n0\r\n\r\n"]).last == .end)
+        #expect(Self.refusal(chunked + "100000000000000\r\n") == nil, "15 hex digits")
+        #expect(Self.refusal(chunked + "1000000000000000\r\n") == 400, "16 hex digits")
+        #expect(Self.events(["POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0000000000000000000002\r\n\r\nab"]).last == .end)
+        guard case .head(let method, _, _, let keepAlive, _) = Self.events(["GET / HTTP/1.7\r\nHost: x\r\n\r\n"]).first else {
+            Issue.record("HTTP/1.7 not read as 1.1")
+            return
+        }
+        #expect(method == "GET" && keepAlive)
+    }
+
+    @Test("chunk extensions may not outweigh the data by more than an allowance")
+    func chunkExtensionBudget() {
+        let chunked = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let chunk = "1;" + String(repeating: "e", count: 100) + "\r\nx\r\n"
+        #expect(Self.refusal(chunked + String(repeating: chunk, count: 30) + "0\r\n\r\n") == nil)
+        #expect(Self.refusal(chunked + String(repeating: chunk, count: 60) + "0\r\n\r\n") == 400)
+    }
+
+    @Test("after a refusal, what still arrives is dropped, not kept")
+    func refusedParserKeepsNothing() {
+        var parser = RequestParser(limits: Self.limits)
+        parser.append(ByteBuffer(string: "BAD REQUEST\r\n\r\n"))
+        guard case .refused = parser.next() else {
+            Issue.record("not refused")
+            return
+        }
+        parser.append(ByteBuffer(repeating: UInt8(ascii: "a"), count: 1 << 20))
+        #expect(parser.buffer.readableBytes == 0)
+        #expect(parser.next() == nil)
+        #expect(!parser.isAtMessageBoundary)
     }
 
     @Test("the request line and the fields are held to their limits, complete or not")
@@ -165,6 +214,15 @@ struct RequestParserTests {
         parser.append(ByteBuffer(string: "b"))
         while parser.next() != nil {}
         #expect(parser.isAtMessageBoundary)
+        parser.append(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: t\r\n"))
+        while parser.next() != nil {}
+        #expect(!parser.isAtMessageBoundary, "in the trailers")
+        parser.append(ByteBuffer(string: "\r\n"))
+        while parser.next() != nil {}
+        #expect(parser.isAtMessageBoundary, "after the trailers")
+        parser.append(ByteBuffer(string: "\r\n"))
+        #expect(parser.next() == nil)
+        #expect(parser.isAtMessageBoundary, "an empty line before a request line is skipped")
         parser.append(ByteBuffer(string: "GET"))
         #expect(parser.next() == nil)
         #expect(!parser.isAtMessageBoundary, "part of a request line")

@@ -59,12 +59,18 @@ extension HTTPByteClass {
         return memcmp(base, text.utf8Start, bytes.count) == 0
     }
 
-    /// The value of 1 to 18 ASCII digits and nothing else; `nil` for anything else.
+    /// The value of ASCII digits and nothing else, at most 18 of them after leading zeros, so
+    /// it cannot overflow; `nil` for anything else.
     static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard (1...18).contains(bytes.count) else { return nil }
+        guard !bytes.isEmpty else { return nil }
         var value = 0
+        var significantDigits = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            if value > 0 || byte != UInt8(ascii: "0") {
+                significantDigits += 1
+                guard significantDigits <= 18 else { return nil }
+            }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return value

@@ -30,12 +30,7 @@ extension RequestHeadParser {
             return .success(.contentLength(length))
         case 17 where HTTPByteClass.equalsIgnoringCase(name, "transfer-encoding"):
             self.transferEncodingFields += 1
-            for coding in value.split(separator: ",") {
-                let trimmed = Self.trimmingWhitespace(coding)
-                if !trimmed.isEmpty {
-                    self.transferCodings.append(trimmed)
-                }
-            }
+            self.noteTransferCodings(rawValue)
         case 10 where HTTPByteClass.equalsIgnoringCase(name, "connection"):
             self.noteConnectionOptions(rawValue)
         case 10 where HTTPByteClass.equalsIgnoringCase(name, "user-agent"):
@@ -61,13 +56,10 @@ extension RequestHeadParser {
             // Both framings at once is how request smuggling starts (RFC 9112, 6.3).
             guard !isHTTP10, self.contentLengths == 0 else { return RequestRefusal(.badRequest) }
             // Without chunked last, the body's length cannot be known (RFC 9112, 6.3).
-            guard let last = self.transferCodings.last, last.lowercased() == "chunked" else {
-                return RequestRefusal(.badRequest)
-            }
-            if self.transferCodings.count > 1 {
+            guard self.lastCodingIsChunked else { return RequestRefusal(.badRequest) }
+            if self.transferCodings > 1 {
                 // Chunked twice is malformed; any other coding is one the server does not decode.
-                let chunkedTwice = self.transferCodings.dropLast().contains { $0.lowercased() == "chunked" }
-                return RequestRefusal(chunkedTwice ? .badRequest : .notImplemented)
+                return RequestRefusal(self.chunkedBeforeLast ? .badRequest : .notImplemented)
             }
         }
         if !isHTTP10 && !hasAuthority {
@@ -76,33 +68,45 @@ extension RequestHeadParser {
         return nil
     }
 
-    /// A list element without the optional whitespace around it.
-    private static func trimmingWhitespace(_ element: Substring) -> Substring {
-        let isWhitespace = { (character: Character) in character == " " || character == "\t" }
-        guard let first = element.firstIndex(where: { !isWhitespace($0) }),
-            let last = element.lastIndex(where: { !isWhitespace($0) })
-        else { return "" }
-        return element[first...last]
-    }
-
     /// Notes `close` and `keep-alive` among a `Connection` field's options, without building
     /// strings: browsers send this field with every request.
     private mutating func noteConnectionOptions(_ value: UnsafeRawBufferPointer) {
-        var start = 0
-        for end in 0...value.count where end == value.count || value[end] == UInt8(ascii: ",") {
-            var first = start
-            var last = end
-            while first < last && (value[first] == HTTPByteClass.space || value[first] == HTTPByteClass.tab) {
-                first += 1
-            }
-            while last > first && (value[last - 1] == HTTPByteClass.space || value[last - 1] == HTTPByteClass.tab) {
-                last -= 1
-            }
-            let option = UnsafeRawBufferPointer(rebasing: value[first..<last])
+        Self.forEachListElement(value) { option in
             if HTTPByteClass.equalsIgnoringCase(option, "close") {
                 self.closeRequested = true
             } else if HTTPByteClass.equalsIgnoringCase(option, "keep-alive") {
                 self.keepAliveRequested = true
+            }
+        }
+    }
+
+    /// Notes the codings a `Transfer-Encoding` field lists, compared byte by byte: a
+    /// case-insensitive comparison of strings would take a non-ASCII look-alike for `chunked`
+    /// that every other server in front of this one reads as an unknown coding.
+    private mutating func noteTransferCodings(_ value: UnsafeRawBufferPointer) {
+        Self.forEachListElement(value) { coding in
+            self.chunkedBeforeLast = self.chunkedBeforeLast || self.lastCodingIsChunked
+            self.lastCodingIsChunked = HTTPByteClass.equalsIgnoringCase(coding, "chunked")
+            self.transferCodings += 1
+        }
+    }
+
+    /// Calls `body` with each non-empty element of a comma-separated list, without the
+    /// whitespace around it (RFC 9110, 5.6.1).
+    private static func forEachListElement(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let isWhitespace = { (byte: UInt8) in byte == HTTPByteClass.space || byte == HTTPByteClass.tab }
+        var start = 0
+        for end in 0...value.count where end == value.count || value[end] == UInt8(ascii: ",") {
+            var first = start
+            var last = end
+            while first < last && isWhitespace(value[first]) {
+                first += 1
+            }
+            while last > first && isWhitespace(value[last - 1]) {
+                last -= 1
+            }
+            if first < last {
+                body(UnsafeRawBufferPointer(rebasing: value[first..<last]))
             }
             start = end + 1
         }

@@ -36,9 +36,8 @@ extension RequestHeadParser {
         else {
             return .failure(RequestRefusal(.badRequest))
         }
-        guard bytes[index + 5] == UInt8(ascii: "1"), bytes[index + 7] <= UInt8(ascii: "1") else {
-            return .failure(RequestRefusal(.httpVersionNotSupported))
-        }
+        // A later 1.x is read as 1.1, the highest this server implements (RFC 9110, 2.5).
+        guard bytes[index + 5] == UInt8(ascii: "1") else { return .failure(RequestRefusal(.httpVersionNotSupported)) }
         guard let parsedMethod = Self.method(method) else { return .failure(RequestRefusal(.badRequest)) }
         self.position = index + 10
         return .success(

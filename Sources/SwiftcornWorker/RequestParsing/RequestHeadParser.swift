@@ -13,7 +13,9 @@ struct RequestHeadParser {
     var contentLengths = 0
     var hosts = 0
     var transferEncodingFields = 0
-    var transferCodings: [Substring] = []
+    var transferCodings = 0
+    var lastCodingIsChunked = false
+    var chunkedBeforeLast = false
     var closeRequested = false
     var keepAliveRequested = false
 
@@ -30,7 +32,7 @@ struct RequestHeadParser {
     /// Checks the field lines `bytes` holds up to their empty line, without keeping them.
     static func checkFieldLines(_ bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) -> RequestRefusal? {
         var parser = RequestHeadParser(bytes: bytes, limits: limits)
-        while parser.bytes[parser.position] != HTTPByteClass.carriageReturn {
+        while parser.position < parser.fieldSectionEnd {
             if case .failure(let refusal) = parser.parseFieldLine() {
                 return refusal
             }
@@ -39,9 +41,20 @@ struct RequestHeadParser {
     }
 
     private init(bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) {
+        // Every loop below stops at the CR of a CRLF before reading past it; the scan that
+        // found the head guarantees the final one, and memory safety rests on it.
+        precondition(
+            bytes.count >= 2 && bytes[bytes.count - 2] == HTTPByteClass.carriageReturn
+                && bytes[bytes.count - 1] == HTTPByteClass.lineFeed
+        )
         self.bytes = bytes
         self.limits = limits
     }
+
+    /// Where the empty line that ends the fields starts. The scan found no earlier empty line,
+    /// so any line before it is a field: one that starts with a bare CR is refused as one,
+    /// rather than taken for the end.
+    var fieldSectionEnd: Int { self.bytes.count - 2 }
 
     private mutating func parseHead(fieldCount: Int) -> Result<ParsedRequestHead, RequestRefusal> {
         let line: RequestLine
@@ -59,7 +72,7 @@ struct RequestHeadParser {
         fields.reserveCapacity(fieldCount)
         var authority: String?
         var contentLength: Int?
-        while self.bytes[self.position] != HTTPByteClass.carriageReturn {
+        while self.position < self.fieldSectionEnd {
             let field: (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
             switch self.parseFieldLine() {
             case .success(let parsed): field = parsed
@@ -84,7 +97,7 @@ struct RequestHeadParser {
         if let refusal = self.framingRefusal(isHTTP10: line.isHTTP10, hasAuthority: authority != nil) {
             return .failure(refusal)
         }
-        if !self.transferCodings.isEmpty {
+        if self.transferEncodingFields > 0 {
             head.framing = .chunked
         } else if let contentLength, contentLength > 0 {
             head.framing = .length(contentLength)

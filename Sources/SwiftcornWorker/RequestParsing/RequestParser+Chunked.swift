@@ -16,15 +16,19 @@ extension RequestParser {
     /// The longest chunk-size line, extensions included; extensions are read and ignored, and
     /// without a bound a client could make the server buffer them forever.
     static let chunkLineLimit = 4096
+    /// Chunk-extension bytes a message may carry beyond its data bytes: without a bound, a
+    /// body of one-byte chunks could make the server read thousands of times its size limit.
+    static let chunkExtensionAllowance = 4096
 
     /// `chunk-size [ chunk-ext ] CRLF chunk-data CRLF`, repeated, then `0 CRLF`, trailer
     /// fields and an empty line (RFC 9112, 7.1).
     mutating func nextInChunkedBody() -> ChunkedStep {
         switch self.state {
-        case .chunkSize:
-            return self.readChunkSize()
+        case .chunkSize(let scanned):
+            return self.readChunkSize(scanned: scanned)
         case .chunkData(let remaining):
             guard let slice = self.readBody(upTo: remaining) else { return .needMoreBytes }
+            self.chunkDataBytes += slice.readableBytes
             self.state = slice.readableBytes == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - slice.readableBytes)
             return .event(.body(slice))
         case .chunkDataEnd:
@@ -32,7 +36,7 @@ extension RequestParser {
             guard self.buffer.readInteger(as: UInt16.self) == UInt16(0x0D0A) else {
                 return .event(self.refuse(RequestRefusal(.badRequest)))
             }
-            self.state = .chunkSize
+            self.state = .chunkSize(scanned: 0)
             return .continue
         case .trailers(var scan):
             let outcome = self.buffer.withUnsafeReadableBytes { scan.scan($0, limits: self.limits) }
@@ -63,28 +67,35 @@ extension RequestParser {
         }
     }
 
-    private mutating func readChunkSize() -> ChunkedStep {
-        let line = self.buffer.withUnsafeReadableBytes { bytes -> (length: Int, size: Int?)? in
-            guard let base = bytes.baseAddress,
-                let found = memchr(base, Int32(HTTPByteClass.lineFeed), min(bytes.count, Self.chunkLineLimit))
+    private mutating func readChunkSize(scanned: Int) -> ChunkedStep {
+        let line = self.buffer.withUnsafeReadableBytes { bytes -> (length: Int, size: Int?, extensionLength: Int)? in
+            let searched = min(bytes.count, Self.chunkLineLimit)
+            guard let base = bytes.baseAddress, scanned < searched,
+                let found = memchr(base + scanned, Int32(HTTPByteClass.lineFeed), searched - scanned)
             else { return nil }
             let lineFeed = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-            return (lineFeed + 1, Self.chunkSize(UnsafeRawBufferPointer(rebasing: bytes[..<lineFeed])))
+            let parsed = Self.chunkSize(UnsafeRawBufferPointer(rebasing: bytes[..<lineFeed]))
+            return (lineFeed + 1, parsed?.size, parsed?.extensionLength ?? 0)
         }
         guard let line else {
             if self.buffer.readableBytes >= Self.chunkLineLimit {
                 return .event(self.refuse(RequestRefusal(.badRequest)))
             }
+            self.state = .chunkSize(scanned: self.buffer.readableBytes)
             return .needMoreBytes
         }
-        guard let size = line.size else { return .event(self.refuse(RequestRefusal(.badRequest))) }
+        self.chunkExtensionBytes += line.extensionLength
+        guard let size = line.size, self.chunkExtensionBytes <= self.chunkDataBytes + Self.chunkExtensionAllowance else {
+            return .event(self.refuse(RequestRefusal(.badRequest)))
+        }
         self.buffer.moveReaderIndex(forwardBy: line.length)
         self.state = size == 0 ? .trailers(HeadBoundaryScan(startsWithRequestLine: false)) : .chunkData(remaining: size)
         return .continue
     }
 
-    /// The size on a chunk-size line (without its LF), or `nil` if the line is malformed.
-    private static func chunkSize(_ line: UnsafeRawBufferPointer) -> Int? {
+    /// The size on a chunk-size line (without its LF) and the length of its extensions, or
+    /// `nil` if the line is malformed.
+    private static func chunkSize(_ line: UnsafeRawBufferPointer) -> (size: Int, extensionLength: Int)? {
         guard let last = line.last, last == HTTPByteClass.carriageReturn else { return nil }
         var size = 0
         var index = 0
@@ -95,6 +106,7 @@ extension RequestParser {
             index += 1
         }
         guard index > 0 else { return nil }
+        let digitsEnd = index
         // Optional whitespace, then extensions, which are ignored but may hold no control byte.
         while index < line.count - 1, line[index] == HTTPByteClass.space || line[index] == HTTPByteClass.tab {
             index += 1
@@ -104,7 +116,7 @@ extension RequestParser {
             guard HTTPByteClass.isFieldValue(line[index]) else { return nil }
             index += 1
         }
-        return size
+        return (size, line.count - 1 - digitsEnd)
     }
 
     private static func hexDigit(_ byte: UInt8) -> Int? {

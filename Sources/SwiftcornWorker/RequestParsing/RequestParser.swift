@@ -24,7 +24,8 @@ struct RequestParser {
     enum State {
         case head(HeadBoundaryScan)
         case fixedBody(remaining: Int)
-        case chunkSize
+        /// A chunk-size line, searched up to `scanned` so far.
+        case chunkSize(scanned: Int)
         case chunkData(remaining: Int)
         case chunkDataEnd
         case trailers(HeadBoundaryScan)
@@ -37,6 +38,10 @@ struct RequestParser {
     var state = State.head(HeadBoundaryScan(startsWithRequestLine: true))
     /// Received and not yet parsed.
     var buffer: ByteBuffer
+    /// Chunk-extension bytes and chunk data bytes of the current message, to bound the one by
+    /// the other.
+    var chunkExtensionBytes = 0
+    var chunkDataBytes = 0
 
     init(limits: RequestHeadLimits, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
         self.limits = limits
@@ -52,6 +57,10 @@ struct RequestParser {
 
     /// Adds bytes read from the connection.
     mutating func append(_ bytes: ByteBuffer) {
+        if case .stopped = self.state {
+            // Refused: what the client still sends is read and dropped, not kept.
+            return
+        }
         if self.buffer.readableBytes == 0 {
             // The common case: a whole request per read, parsed in the read's own buffer.
             self.buffer = bytes
@@ -115,7 +124,10 @@ struct RequestParser {
             switch head.framing {
             case .none: self.state = .messageEnd
             case .length(let length): self.state = .fixedBody(remaining: length)
-            case .chunked: self.state = .chunkSize
+            case .chunked:
+                self.chunkExtensionBytes = 0
+                self.chunkDataBytes = 0
+                self.state = .chunkSize(scanned: 0)
             }
             return .head(head)
         case .failure(let refusal):
