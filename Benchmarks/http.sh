@@ -384,7 +384,7 @@ run_swiftcorn() {
         NOTE[$label]=$(swiftcorn_mode_note "$mode")
         port=$(( $(port_of swiftcorn) + 10 * i )); i=$((i + 1))  # a fresh port per mode (no TIME_WAIT reuse)
         if [[ ! -x $SWIFTCORN_BIN ]]; then
-            fail "$label" "no executable at $SWIFTCORN_BIN (build with: swift build -c release)"; continue
+            fail "$label" "no executable at $SWIFTCORN_BIN (build with: make build-release)"; continue
         fi
         if ! extra=$(swiftcorn_mode_args "$mode"); then fail "$label" "unknown mode"; continue; fi
         if [[ $mode == log-journald ]] && ! ensure_journald; then fail "$label" "no journald"; continue; fi

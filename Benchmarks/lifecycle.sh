@@ -33,7 +33,7 @@ BASE_PORT=${BASE_PORT:-18380}
 RESULTS_DIR=Benchmarks/results
 SECONDS_TOTAL=${DURATION%s}
 
-[[ -x $BIN ]] || { echo "no $BIN: run 'swift build -c release' first" >&2; exit 2; }
+[[ -x $BIN ]] || { echo "no $BIN: run 'make build-release' first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/swiftcorn-lifecycle.XXXXXX)

@@ -118,7 +118,7 @@ need_apt=()
 for tool in wrk curl jq; do command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool"); done
 install_packages "${need_apt[@]}"
 if [[ ! -x $SWIFTCORN_BIN ]]; then
-    log "no executable at $SWIFTCORN_BIN (build with: swift build -c release --product swiftcorn)"
+    log "no executable at $SWIFTCORN_BIN (build with: make build-release)"
     exit 1
 fi
 
