@@ -2,6 +2,7 @@
 #include "CSwiftcornSystem.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sched.h>
@@ -242,6 +243,10 @@ pid_t cswiftcorn_fork_sibling(void) {
     // is safe for the fork server.
     long child = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
     return child < 0 ? -1 : (pid_t)child;
+}
+
+int cswiftcorn_share_one_malloc_arena(void) {
+    return mallopt(M_ARENA_MAX, 1);
 }
 
 int cswiftcorn_thread_count(void) {

@@ -40,6 +40,7 @@ public enum ForkServer {
         // A configuration the server cannot read is refused per request: the master then
         // executes a worker, which reports the error through the usual boot failure.
         let configuration = try? WorkerProcess.handedOverConfiguration()
+        WorkerProcess.shareOneMallocArena()
         if let configuration { Self.warmUp(configuration) }
         let foreignDescriptor = Self.firstForeignDescriptor(socket: socket)
         while let request = Self.receive(on: socket) {

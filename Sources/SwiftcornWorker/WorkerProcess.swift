@@ -44,6 +44,7 @@ public enum WorkerProcess {
 
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
+        Self.shareOneMallocArena()
         let signals: SignalDescriptor
         do {
             // Before any thread exists: NIO's threads must inherit the blocked mask.

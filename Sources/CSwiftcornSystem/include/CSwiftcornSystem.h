@@ -89,6 +89,10 @@ pid_t cswiftcorn_fork_sibling(void);
 /// The number of threads of this process (entries of /proc/self/task), or -1.
 int cswiftcorn_thread_count(void);
 
+/// Makes every thread of this process allocate from glibc's main malloc arena (M_ARENA_MAX 1);
+/// 1 on success.
+int cswiftcorn_share_one_malloc_arena(void);
+
 /// The lowest open descriptor of this process not among the `count` in `allowed`, or -1.
 int cswiftcorn_first_descriptor_not_in(const int *allowed, int count);
 
