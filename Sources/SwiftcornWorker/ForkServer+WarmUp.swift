@@ -2,11 +2,16 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import SwiftcornConfig
+import SwiftcornHTTP
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ForkServer {
-    /// Parses one request, and builds an `EmbeddedChannel` (it runs on the calling thread, so no
-    /// thread is started), so the Swift metadata and conformances a worker's connections need
-    /// are built here once instead of in every worker.
+    /// Serves one request through a connection handler on an `EmbeddedChannel` (it runs on
+    /// the calling thread, so no thread is started), so the Swift metadata and conformances a
+    /// worker's connections need are built here once instead of in every worker.
     static func warmUp(_ configuration: ServerConfiguration) {
         _ = Logger(label: "swiftcorn.worker")
         // Commits NIO's default (singletons on), as every worker does on first use; on the way it
@@ -15,10 +20,41 @@ extension ForkServer {
         _ = NIOSingletons.singletonsEnabledSuggestion
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
-        var parser = RequestParser(limits: RequestHeadLimits(configuration))
-        parser.append(ByteBuffer(string: "GET /warm-up HTTP/1.1\r\nHost: localhost\r\nUser-Agent: swiftcorn\r\n\r\n"))
-        while parser.next() != nil {}
+        Self.warmUpConnection(channel, configuration)
         Self.warmUpWorkerStart(channel)
+    }
+
+    /// A pipeline checks what each handler is, and a request builds the types of its path:
+    /// without this, each worker's first connections looked those conformances up (a scan of
+    /// every conformance record per miss). The app is not called: it is built in the worker,
+    /// and may start threads, which this process must not have.
+    private static func warmUpConnection(_ channel: EmbeddedChannel, _ configuration: ServerConfiguration) {
+        // No request budget: spending one would ask the master to retire a worker.
+        var unbudgeted = configuration
+        unbudgeted.maxRequests = 0
+        let settings = HTTPServerSettings(
+            configuration: unbudgeted,
+            workerIndex: 0,
+            pid: getpid(),
+            accessLog: nil,
+            inFlight: InFlightRequests(),
+            instruments: WorkerInstruments(http: nil, statsd: nil),
+            hooks: ServerHooks()
+        )
+        let handler = HTTPConnectionHandler(
+            responder: WarmUpResponder(),
+            settings: settings,
+            logger: Logger(label: "swiftcorn.warm-up", factory: { _ in SwiftLogNoOpLogHandler() }),
+            descriptor: -1
+        )
+        do {
+            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            try channel.writeInbound(ByteBuffer(string: "GET /warm-up HTTP/1.1\r\nHost: localhost\r\nUser-Agent: swiftcorn\r\n\r\n"))
+            while try channel.readOutbound(as: ByteBuffer.self) != nil {}
+        } catch {
+            // A warm-up that fails leaves the workers to build what it would have.
+        }
     }
 
     /// Builds the generic storages and conformances a worker's start and first connection look
@@ -35,8 +71,5 @@ extension ForkServer {
         options.append(key: .maxMessagesPerRead, value: 16)
         options.append(key: .tcpOption(.tcp_nodelay), value: 1)
         _ = try? SocketAddress(ipAddress: "127.0.0.1", port: 80)
-        // A pipeline checks what each handler is; the embedded one above had no connection handler.
-        _ = (HTTPConnectionHandler.self as Any.Type) as? any _ChannelInboundHandler.Type
-        _ = (HTTPConnectionHandler.self as Any.Type) as? any _ChannelOutboundHandler.Type
     }
 }
