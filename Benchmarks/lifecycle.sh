@@ -2,12 +2,16 @@
 # Zero-downtime operations under load: throughput and failures while the master reloads, and
 # while it recycles workers, each against the same server left alone, measured in the same round.
 #
-# Each round measures three rows, one after the other, with `wrk -t1 -c$CONNECTIONS -d$DURATION`:
-#   steady   -w $WORKERS, no events
+# Each round measures these rows, one after the other, with `wrk -t1 -c$CONNECTIONS -d$DURATION`:
+#   steady   -w $WORKERS, no events (three times: before, between and after the two event rows)
 #   reload   the same, with a HUP every RELOAD_EVERY seconds (every worker replaced each time)
 #   recycle  -w $WORKERS --max-requests $MAX_REQUESTS --max-requests-jitter $JITTER
 #   recycle-exec  the same with --worker-start exec (each worker executed, not forked by the fork
 #            server): not judged, it shows what the fork server saves
+# The order is steady, reload, steady, recycle, steady, recycle-exec: each event row is compared
+# with the mean of the steady rows just before and just after it, so a machine that speeds up or
+# slows down during a round (shared machines do, by a tenth and more within minutes) moves both
+# sides of a ratio alike instead of only one.
 # The verdicts are the medians over rounds of reload/steady and recycle/steady requests per
 # second (target >= 0.9 each) and the failures of every event run: socket errors plus non-2xx
 # responses (target 0).
@@ -85,12 +89,18 @@ measure_with_reloads() {
 
 declare -a PER_RECYCLE STEADY RELOAD RECYCLE RECYCLE_EXEC FAILURES RELOAD_RATIOS RECYCLE_RATIOS RECYCLE_EXEC_RATIOS
 NO_EVENTS=0  # rounds whose event run saw no reload or no recycling: their ratio proves nothing
-for ((round = 1; round <= ROUNDS; round++)); do
-    port=$((BASE_PORT + round * 4))
-    start_server "$port"
-    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
-    read -r steady _ < <(measure "$port")
+# measure_steady PORT: prints the requests per second of a server left alone.
+measure_steady() {
+    start_server "$1"
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$1/" >/dev/null  # warm-up
+    measure "$1" | awk '{print $1}'
     stop_server
+}
+mean_of() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (a + b) / 2}'; }
+
+for ((round = 1; round <= ROUNDS; round++)); do
+    port=$((BASE_PORT + round * 8))
+    steady_before=$(measure_steady "$port")
 
     port=$((port + 1))
     start_server "$port"
@@ -98,6 +108,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     read -r reload reload_failures < <(measure_with_reloads "$port")
     reloads=$(grep -c '"reloading: rolling the workers' "$WORK/server-$port.log" || true)
     stop_server
+
+    port=$((port + 1))
+    steady_between=$(measure_steady "$port")
 
     port=$((port + 1))
     start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER"
@@ -113,24 +126,30 @@ for ((round = 1; round <= ROUNDS; round++)); do
     stop_server
 
     port=$((port + 1))
+    steady_after=$(measure_steady "$port")
+
+    port=$((port + 1))
     start_server "$port" --max-requests "$MAX_REQUESTS" --max-requests-jitter "$JITTER" --worker-start exec
     wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null
     read -r recycle_exec _ < <(measure "$port")
     stop_server
 
-    reload_ratio=$(awk -v c="$reload" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
-    recycle_exec_ratio=$(awk -v c="$recycle_exec" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
+    steady_for_reload=$(mean_of "$steady_before" "$steady_between")
+    steady_for_recycle=$(mean_of "$steady_between" "$steady_after")
+    reload_ratio=$(awk -v c="$reload" -v s="$steady_for_reload" 'BEGIN {printf "%.3f", c / s}')
+    # The exec row comes last, right after the steady row that closes the recycle row's pair.
+    recycle_exec_ratio=$(awk -v c="$recycle_exec" -v s="$steady_after" 'BEGIN {printf "%.3f", c / s}')
     RECYCLE_EXEC+=("$recycle_exec")
     RECYCLE_EXEC_RATIOS+=("$recycle_exec_ratio")
-    recycle_ratio=$(awk -v c="$recycle" -v s="$steady" 'BEGIN {printf "%.3f", c / s}')
-    STEADY+=("$steady")
+    recycle_ratio=$(awk -v c="$recycle" -v s="$steady_for_recycle" 'BEGIN {printf "%.3f", c / s}')
+    STEADY+=("[$steady_before,$steady_between,$steady_after]")
     RELOAD+=("$reload")
     RECYCLE+=("$recycle")
     FAILURES+=("$((reload_failures + recycle_failures))")
     RELOAD_RATIOS+=("$reload_ratio")
     RECYCLE_RATIOS+=("$recycle_ratio")
-    printf 'round %d: steady %s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles, one per %s requests), ratio %s, failures %s | recycle-exec %s req/s, ratio %s\n' \
-        "$round" "$steady" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$per_recycle" "$recycle_ratio" "$recycle_failures" \
+    printf 'round %d: steady %s/%s/%s req/s | reload %s req/s (%s reloads), ratio %s, failures %s | recycle %s req/s (%s recycles, one per %s requests), ratio %s, failures %s | recycle-exec %s req/s, ratio %s\n' \
+        "$round" "$steady_before" "$steady_between" "$steady_after" "$reload" "$reloads" "$reload_ratio" "$reload_failures" "$recycle" "$recycled" "$per_recycle" "$recycle_ratio" "$recycle_failures" \
         "$recycle_exec" "$recycle_exec_ratio"
 done
 
