@@ -7,14 +7,10 @@ extension RequestHeadParser {
     /// included, which could otherwise end a line for some other reader.
     mutating func parseFieldLine() -> Result<(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer), RequestRefusal> {
         let bytes = self.bytes
-        let start = self.position
-        var index = start
-        while HTTPByteClass.isToken(bytes[index]) {
-            index += 1
+        guard let name = self.run(from: self.position, of: HTTPByteClass.isToken, endedBy: HTTPByteClass.colon) else {
+            return .failure(RequestRefusal(.badRequest))
         }
-        guard index > start, bytes[index] == HTTPByteClass.colon else { return .failure(RequestRefusal(.badRequest)) }
-        let name = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-        index += 1
+        var index = self.position + name.count + 1
         while bytes[index] == HTTPByteClass.space || bytes[index] == HTTPByteClass.tab {
             index += 1
         }

@@ -13,21 +13,12 @@ extension RequestHeadParser {
     /// servers come to disagree about one request.
     mutating func parseRequestLine() -> Result<RequestLine, RequestRefusal> {
         let bytes = self.bytes
-        let start = self.position
-        var index = start
-        while HTTPByteClass.isToken(bytes[index]) {
-            index += 1
+        guard let method = self.run(from: self.position, of: HTTPByteClass.isToken, endedBy: HTTPByteClass.space),
+            let target = self.run(from: self.position + method.count + 1, of: HTTPByteClass.isTarget, endedBy: HTTPByteClass.space)
+        else {
+            return .failure(RequestRefusal(.badRequest))
         }
-        guard index > start, bytes[index] == HTTPByteClass.space else { return .failure(RequestRefusal(.badRequest)) }
-        let method = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-        index += 1
-        let targetStart = index
-        while HTTPByteClass.isTarget(bytes[index]) {
-            index += 1
-        }
-        guard index > targetStart, bytes[index] == HTTPByteClass.space else { return .failure(RequestRefusal(.badRequest)) }
-        let target = UnsafeRawBufferPointer(rebasing: bytes[targetStart..<index])
-        index += 1
+        let index = self.position + method.count + 1 + target.count + 1
         // "HTTP/" DIGIT "." DIGIT CRLF
         guard index + 10 <= bytes.count,
             HTTPByteClass.equals(UnsafeRawBufferPointer(rebasing: bytes[index..<index + 5]), "HTTP/"),

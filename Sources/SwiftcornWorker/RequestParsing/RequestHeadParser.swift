@@ -51,6 +51,19 @@ struct RequestHeadParser {
         self.limits = limits
     }
 
+    /// The non-empty run of bytes from `start` that `belongs` accepts, when `delimiter` ends it;
+    /// `nil` otherwise. A head ends in CRLF, which no caller's class accepts, so the scan stops
+    /// inside the buffer.
+    @inline(__always)
+    func run(from start: Int, of belongs: (UInt8) -> Bool, endedBy delimiter: UInt8) -> UnsafeRawBufferPointer? {
+        var end = start
+        while belongs(self.bytes[end]) {
+            end += 1
+        }
+        guard end > start, self.bytes[end] == delimiter else { return nil }
+        return UnsafeRawBufferPointer(rebasing: self.bytes[start..<end])
+    }
+
     /// Where the empty line that ends the fields starts. The scan found no earlier empty line,
     /// so any line before it is a field: one that starts with a bare CR is refused as one,
     /// rather than taken for the end.
