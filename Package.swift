@@ -32,7 +32,7 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .target(
-            name: "SwiftcornHTTP",
+            name: "SwiftcornApp",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -65,21 +65,38 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
+        // The master: one thread, one poll(2) loop over a signalfd, the workers' control pipes
+        // and timers (gunicorn's arbiter). It imports no NIO; the side port below runs its own
+        // event loop thread, so neither a scrape nor a hung worker can stall the master's loop.
         .target(
             name: "SwiftcornArbiter",
             dependencies: [
                 "SwiftcornSystem",
                 "SwiftcornTime",
                 "CSystemd",
+                "SwiftcornConfig",
+                "SwiftcornLogging",
+                "SwiftcornMetrics",
+                "SwiftcornApp",
+                "SwiftcornSidePort",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        // The master's metrics side port: an NIO HTTP/1.1 server on one thread of its own that
+        // serves /metrics (summed over the workers' slots), /healthz and /stats.
+        .target(
+            name: "SwiftcornSidePort",
+            dependencies: [
+                "SwiftcornSystem",
                 "CZlib",
                 "SwiftcornConfig",
                 "SwiftcornLogging",
                 "SwiftcornMetrics",
-                "SwiftcornHTTP",
+                "SwiftcornApp",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -91,7 +108,7 @@ let package = Package(
                 "SwiftcornConfig",
                 "SwiftcornLogging",
                 "SwiftcornMetrics",
-                "SwiftcornHTTP",
+                "SwiftcornApp",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -108,7 +125,7 @@ let package = Package(
                 "SwiftcornLogging",
                 "SwiftcornArbiter",
                 "SwiftcornConfig",
-                "SwiftcornHTTP",
+                "SwiftcornApp",
                 "SwiftcornWorker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -180,7 +197,7 @@ let package = Package(
             dependencies: [
                 "SwiftcornTime",
                 "SwiftcornConfig",
-                "SwiftcornHTTP",
+                "SwiftcornApp",
                 "SwiftcornWorker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,4 +4,4 @@
 @_exported import Logging
 @_exported import NIOCore
 @_exported import SwiftcornConfig
-@_exported import SwiftcornHTTP
+@_exported import SwiftcornApp

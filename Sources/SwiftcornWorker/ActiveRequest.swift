@@ -1,6 +1,6 @@
 import HTTPTypes
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// What a connection knows about the request it is serving.
 ///

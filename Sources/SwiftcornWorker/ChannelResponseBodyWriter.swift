@@ -1,5 +1,5 @@
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 import Synchronization
 
 /// The ``ResponseBodyWriter`` a streamed response writes through: each write hops to the

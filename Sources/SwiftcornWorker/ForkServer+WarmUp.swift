@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import SwiftcornConfig
-import SwiftcornHTTP
+import SwiftcornApp
 
 #if canImport(Glibc)
 import Glibc

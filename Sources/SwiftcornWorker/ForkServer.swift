@@ -1,6 +1,6 @@
 import CSwiftcornSystem
 import SwiftcornConfig
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornSystem
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornLogging
 
 #if canImport(Glibc)

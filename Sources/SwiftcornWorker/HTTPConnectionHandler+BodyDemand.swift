@@ -1,5 +1,5 @@
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 extension HTTPConnectionHandler {
     /// Callbacks from the body's consumer, which may run on any thread, brought back to the loop.

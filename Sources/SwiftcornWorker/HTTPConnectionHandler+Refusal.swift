@@ -1,6 +1,6 @@
 import HTTPTypes
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 extension HTTPConnectionHandler {
     /// Answers `status` and closes: used for requests the server refuses before the application sees them.

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornLogging
 
 extension HTTPConnectionHandler {

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 extension HTTPConnectionHandler {
     /// Runs the responder for the active request and writes what it returns.

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// Serves one HTTP/1.1 connection: hands each request to the ``Responder`` and writes the
 /// response, in order, with keep-alive, pipelining, limits and timeouts.

@@ -1,6 +1,6 @@
 import NIOCore
 import SwiftcornConfig
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornLogging
 import SwiftcornMetrics
 

@@ -1,6 +1,6 @@
 import Logging
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// The task that runs the responder for one request and writes its response.
 enum ResponderTask {

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// Carries a response from the responder's task to its connection's event loop.
 enum ResponseWriting {

@@ -1,4 +1,4 @@
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// Answers the fork server's warm-up request (see ``ForkServer``): an immediate `200`.
 struct WarmUpResponder: ImmediateResponder {

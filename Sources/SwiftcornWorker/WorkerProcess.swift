@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SwiftcornConfig
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornLogging
 import SwiftcornSystem
 import Synchronization

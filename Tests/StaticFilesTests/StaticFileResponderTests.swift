@@ -3,7 +3,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornTime
 import Testing
 

@@ -4,7 +4,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import SwiftcornConfig
-import SwiftcornHTTP
+import SwiftcornApp
 import Synchronization
 import Testing
 

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// A response body that streams a byte range of an opened file.
 ///

@@ -1,4 +1,4 @@
-import SwiftcornHTTP
+import SwiftcornApp
 
 /// Finds and opens the file a ``StaticPath`` names under the root, refusing anything outside it.
 ///

@@ -1,7 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOPosix
-import SwiftcornHTTP
+import SwiftcornApp
 import SwiftcornTime
 
 /// The built-in `static` app: serves the files under one directory, safely.

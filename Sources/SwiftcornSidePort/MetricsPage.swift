@@ -1,3 +1,4 @@
+import SwiftcornApp
 import SwiftcornMetrics
 import SwiftcornSystem
 

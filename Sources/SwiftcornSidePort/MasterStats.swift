@@ -1,3 +1,4 @@
+import SwiftcornApp
 import SwiftcornSystem
 import Synchronization
 
@@ -7,7 +8,7 @@ import Glibc
 
 /// What the master knows about its workers and its own history, kept by the master's loop and
 /// read by the side port's thread for `/metrics`, `/stats` and `/healthz`.
-final class MasterStats: Sendable {
+package final class MasterStats: Sendable {
     /// A live worker process.
     struct Worker: Sendable {
         let index: Int
@@ -47,7 +48,7 @@ final class MasterStats: Sendable {
     private let state: Mutex<Snapshot>
 
     /// Stats of a master starting now.
-    init() {
+    package init() {
         self.state = Mutex(Snapshot(startedAt: Self.now()))
     }
 
@@ -57,14 +58,14 @@ final class MasterStats: Sendable {
     }
 
     /// Worker `pid` was spawned for `index`, stamping `heartbeatSlot`.
-    func workerStarted(index: Int, pid: Int32, heartbeatSlot: Int) {
+    package func workerStarted(index: Int, pid: Int32, heartbeatSlot: Int) {
         self.state.withLock { state in
             state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now(), heartbeatSlot: heartbeatSlot)
         }
     }
 
     /// Worker `pid` was reaped; exits that lead to a replacement count as restarts.
-    func workerExited(pid: Int32, index: Int, reason: WorkerExitReason) {
+    package func workerExited(pid: Int32, index: Int, reason: WorkerExitReason) {
         self.state.withLock { state in
             state.workers[pid] = nil
             guard reason != .shutdown && reason != .scaleDown else { return }
@@ -74,7 +75,7 @@ final class MasterStats: Sendable {
     }
 
     /// The slots the master keeps filled, their workers, and the heartbeat timeout.
-    func update(desired: Int, serving: [(index: Int, pid: Int32)], timeout: Duration) {
+    package func update(desired: Int, serving: [(index: Int, pid: Int32)], timeout: Duration) {
         self.state.withLock { state in
             state.desired = desired
             state.serving = serving
@@ -84,7 +85,7 @@ final class MasterStats: Sendable {
 
     /// Reads `/proc` for the master and `workers` when the last sample is a second old. The
     /// master's loop does it, so a scrape renders from memory alone.
-    func sample(workers: [Int32], now: ContinuousClock.Instant) {
+    package func sample(workers: [Int32], now: ContinuousClock.Instant) {
         if let last = self.state.withLock({ $0.sampledAt }), now - last < .seconds(1) { return }
         var samples: [Int32: ProcessSample] = [:]
         for pid in workers {
@@ -103,7 +104,7 @@ final class MasterStats: Sendable {
     }
 
     /// A reload was applied.
-    func reloaded() {
+    package func reloaded() {
         self.state.withLock { state in
             state.reloads += 1
             state.generation += 1
@@ -112,14 +113,14 @@ final class MasterStats: Sendable {
 
     /// The files the rotator watches: their rotation counters start at zero, so a dashboard
     /// shows 0 rather than nothing before the first rotation.
-    func watchRotations(of files: [String]) {
+    package func watchRotations(of files: [String]) {
         self.state.withLock { state in
             for file in files where state.rotations[file] == nil { state.rotations[file] = 0 }
         }
     }
 
     /// Log files were rotated.
-    func rotated(_ files: [String]) {
+    package func rotated(_ files: [String]) {
         self.state.withLock { state in
             for file in files { state.rotations[file, default: 0] += 1 }
         }

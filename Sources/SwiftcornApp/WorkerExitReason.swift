@@ -1,5 +1,5 @@
 /// Why a worker process ended; every exit has one, logged and counted.
-public enum WorkerExitReason: String, Sendable, Hashable, CaseIterable {
+public enum WorkerExitReason: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// It died unexpectedly: a trap, a signal, or an exit the master did not ask for.
     case crash
     /// Its heartbeat stopped for longer than `timeout`.
@@ -14,4 +14,7 @@ public enum WorkerExitReason: String, Sendable, Hashable, CaseIterable {
     case shutdown
     /// The application failed to start in it.
     case bootFailure = "boot_failure"
+
+    /// The name logged and used as the `reason` label, e.g. `max_requests`.
+    public var description: String { self.rawValue }
 }

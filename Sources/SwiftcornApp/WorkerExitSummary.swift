@@ -4,13 +4,13 @@ public struct WorkerExitSummary: Sendable {
     public let workerIndex: Int
     /// The process id.
     public let pid: Int32
-    /// Why it ended: `crash`, `timeout`, `max_requests`, `reload`, `scale_down`, `shutdown`, `boot_failure`.
-    public let reason: String
+    /// Why it ended.
+    public let reason: WorkerExitReason
     /// How it ended, as the master logs it, e.g. `exit status 0` or `signal 9 (SIGKILL)`.
     public let status: String
 
     /// A summary.
-    public init(workerIndex: Int, pid: Int32, reason: String, status: String) {
+    public init(workerIndex: Int, pid: Int32, reason: WorkerExitReason, status: String) {
         self.workerIndex = workerIndex
         self.pid = pid
         self.reason = reason

@@ -6,7 +6,7 @@ import SwiftcornSystem
 /// Runs on the side port's event loop thread, never on the master's loop, so a scrape can take
 /// its time and the master never waits for it; it reads only the shared region, the heartbeat
 /// region and the master's stats, all of which are safe to read from another thread.
-struct SidePortRoutes: Sendable {
+package struct SidePortRoutes: Sendable {
     let metricsPath: String
     /// The bearer token `/metrics` and `/stats` require, if any.
     let authToken: String?
@@ -14,6 +14,24 @@ struct SidePortRoutes: Sendable {
     let stats: MasterStats
     let heartbeats: HeartbeatRegion
     let version: String
+
+    /// Routes that render `aggregator`'s workers, the master's `stats` and `heartbeats`;
+    /// `authToken` guards `/metrics` and `/stats` when set.
+    package init(
+        metricsPath: String,
+        authToken: String?,
+        aggregator: MetricsAggregator,
+        stats: MasterStats,
+        heartbeats: HeartbeatRegion,
+        version: String
+    ) {
+        self.metricsPath = metricsPath
+        self.authToken = authToken
+        self.aggregator = aggregator
+        self.stats = stats
+        self.heartbeats = heartbeats
+        self.version = version
+    }
 
     /// The answer to `request`; a scrape is rendered into `scratch`.
     func respond(to request: SidePortRequest, scratch: ScrapeScratch) -> SidePortResponse {
