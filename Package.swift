@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Swiftcorn", targets: ["Swiftcorn"]),
+        .library(name: "SwiftcornStatic", targets: ["SwiftcornStatic"]),
         .executable(name: "swiftcorn", targets: ["swiftcorn"]),
         .executable(name: "swiftcorn-logs", targets: ["swiftcorn-logs"]),
     ],
@@ -132,15 +133,36 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
-        .executableTarget(
-            name: "swiftcorn",
+        // A static file server an app can mount, as the swiftcorn executable's `--app static` does.
+        .target(
+            name: "SwiftcornStatic",
             dependencies: [
+                "SwiftcornApp",
                 "SwiftcornTime",
-                "Swiftcorn",
-                "SwiftcornLogging",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictConcurrency
+        ),
+        // The demo app (hello, bytes, echo, delay, stream, faults) the swiftcorn executable and
+        // the tests' app serve.
+        .target(
+            name: "SwiftcornDemo",
+            dependencies: ["Swiftcorn", "SwiftcornLogging"],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "swiftcorn",
+            dependencies: ["Swiftcorn", "SwiftcornDemo", "SwiftcornStatic"],
+            swiftSettings: strictConcurrency
+        ),
+        // An app built on Swiftcorn.main as a user builds one, with the switches the integration
+        // tests need and the shipped binary must not carry.
+        .executableTarget(
+            name: "swiftcorn-test-app",
+            dependencies: ["Swiftcorn", "SwiftcornDemo"],
+            path: "Tests/TestApp",
             swiftSettings: strictConcurrency
         ),
         .systemLibrary(
@@ -211,7 +233,8 @@ let package = Package(
             name: "StaticFilesTests",
             dependencies: [
                 "SwiftcornTime",
-                "swiftcorn",
+                "SwiftcornApp",
+                "SwiftcornStatic",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,5 +3,5 @@
 @_exported import HTTPTypes
 @_exported import Logging
 @_exported import NIOCore
-@_exported import SwiftcornConfig
 @_exported import SwiftcornApp
+@_exported import SwiftcornConfig

@@ -24,8 +24,15 @@ public enum Swiftcorn {
     public static let version = "0.1.0"
 
     /// Parses the command line and runs the master, or, in a spawned worker, serves `app`.
-    public static func main(app: some Responder, hooks: ServerHooks = ServerHooks(), arguments: [String] = CommandLine.arguments) -> Never {
-        Self.main(arguments: arguments, hooks: hooks) { _ in app }
+    ///
+    /// `name` is the program's name in usage and messages.
+    public static func main(
+        name: String = "swiftcorn",
+        app: some Responder,
+        hooks: ServerHooks = ServerHooks(),
+        arguments: [String] = CommandLine.arguments
+    ) -> Never {
+        Self.main(settings: SettingsTable(name: name), arguments: arguments, hooks: hooks) { _ in app }
     }
 
     /// Parses the command line and runs the master, or, in a spawned worker, serves the
@@ -33,8 +40,11 @@ public enum Swiftcorn {
     ///
     /// `makeApp` runs in each worker, never in the master. When it throws, the worker exits with
     /// the boot-failure status and the master stops with status 3, as gunicorn does. `hooks` run
-    /// in the master and in the workers (see ``ServerHooks``).
+    /// in the master and in the workers (see ``ServerHooks``). `settings` names the program and
+    /// adds the app's own settings (``AppSetting``) to Swiftcorn's; `makeApp` reads them with
+    /// `configuration[setting]`.
     public static func main(
+        settings: SettingsTable = .swiftcorn,
         arguments: [String] = CommandLine.arguments,
         hooks: ServerHooks = ServerHooks(),
         makeApp: (ServerConfiguration) throws -> any Responder
@@ -61,9 +71,9 @@ public enum Swiftcorn {
         let commandLine = Array(arguments.dropFirst())
         let request: ConfigurationRequest
         do {
-            request = try ConfigurationLoader.load(arguments: commandLine, environment: environment)
+            request = try ConfigurationLoader.load(arguments: commandLine, environment: environment, table: settings)
         } catch {
-            FileOutput.standardError("\(error)\n\nsee '\(Self.programName(arguments)) --help' for the options\n")
+            FileOutput.standardError("\(error)\n\nsee '\(settings.name) --help' for the options\n")
             exit(2)
         }
         switch request {
@@ -71,13 +81,13 @@ public enum Swiftcorn {
             print(usage)
             exit(0)
         case .version:
-            print("swiftcorn \(Self.version)")
+            print(settings.name == "swiftcorn" ? "swiftcorn \(Self.version)" : "\(settings.name) (swiftcorn \(Self.version))")
             exit(0)
         case .printTemplate(let yaml):
             print(yaml, terminator: "")
             exit(0)
         case .check(let resolved):
-            print(ConfigurationTemplate.report(resolved), terminator: "")
+            print(ConfigurationTemplate.report(resolved, table: settings), terminator: "")
             print("configuration OK")
             exit(0)
         case .run(let resolved):
@@ -89,7 +99,7 @@ public enum Swiftcorn {
             let logger = Logger(label: "swiftcorn.arbiter")
             let arbiter = Arbiter(
                 configuration: resolved.configuration,
-                reloader: ConfigurationReloader(arguments: commandLine, environment: environment),
+                reloader: ConfigurationReloader(arguments: commandLine, environment: environment, table: settings),
                 executablePath: Self.executablePath(arguments),
                 processName: Self.programName(arguments),
                 version: Self.version,

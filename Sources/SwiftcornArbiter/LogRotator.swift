@@ -17,7 +17,7 @@ struct LogRotator {
     /// The files rotated.
     let paths: [String]
     private let maxSize: Int
-    private let interval: String
+    private let interval: RotationInterval
     let keep: Int
     let compress: Bool
     private let dated: Bool
@@ -28,7 +28,7 @@ struct LogRotator {
 
     /// Whether anything is to be rotated at all.
     var isActive: Bool {
-        !self.paths.isEmpty && (self.maxSize > 0 || self.interval != "none")
+        !self.paths.isEmpty && (self.maxSize > 0 || self.interval != .none)
     }
 
     init(logging: LoggingConfiguration) {
@@ -39,8 +39,8 @@ struct LogRotator {
         self.interval = logging.interval
         self.keep = max(1, logging.keep)
         self.compress = logging.compress
-        self.dated = logging.naming == "dated"
-        self.clock = RotationClock(local: logging.clock == "local")
+        self.dated = logging.naming == .dated
+        self.clock = RotationClock(local: logging.clock == .local)
         self.nextBoundary = self.clock.boundary(after: WallClock.microseconds() / 1_000_000, interval: logging.interval)
     }
 

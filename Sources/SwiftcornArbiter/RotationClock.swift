@@ -1,3 +1,4 @@
+import SwiftcornConfig
 import SwiftcornTime
 
 #if canImport(Glibc)
@@ -21,12 +22,12 @@ struct RotationClock {
 
     /// The next hour or day boundary after `seconds` on this clock, or `nil` without time
     /// rotation.
-    func boundary(after seconds: Int64, interval: String) -> Int64? {
+    func boundary(after seconds: Int64, interval: RotationInterval) -> Int64? {
         let period: Int64
         switch interval {
-        case "hourly": period = 3600
-        case "daily": period = 86_400
-        default: return nil
+        case .hourly: period = 3600
+        case .daily: period = 86_400
+        case .none: return nil
         }
         let offset = self.offset(at: seconds)
         let candidate = (CivilCalendar.floorDivide(seconds + offset, period).quotient + 1) * period - offset
@@ -40,7 +41,7 @@ struct RotationClock {
     /// The dated suffix of a rotated file: for a time rotation at boundary `seconds` the period
     /// before it (`2026-11-27` or `2026-11-27T13`), for a size rotation at `seconds` the moment
     /// (`2026-11-28T13-45-02`).
-    func stamp(rotatedAt seconds: Int64, interval: String, bySize: Bool) -> String {
+    func stamp(rotatedAt seconds: Int64, interval: RotationInterval, bySize: Bool) -> String {
         let covered = bySize ? seconds : seconds - 1
         let local = covered + self.offset(at: covered)
         let (days, secondOfDay) = CivilCalendar.floorDivide(local, 86_400)
@@ -49,7 +50,7 @@ struct RotationClock {
         if bySize {
             return "\(date)T\(Self.two(Int(secondOfDay / 3600)))-\(Self.two(Int(secondOfDay / 60 % 60)))-\(Self.two(Int(secondOfDay % 60)))"
         }
-        return interval == "hourly" ? "\(date)T\(Self.two(Int(secondOfDay / 3600)))" : date
+        return interval == .hourly ? "\(date)T\(Self.two(Int(secondOfDay / 3600)))" : date
     }
 
     private static func two(_ value: Int) -> String {

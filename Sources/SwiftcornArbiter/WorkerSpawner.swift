@@ -56,7 +56,7 @@ struct WorkerSpawner {
         self.heartbeats = heartbeats
         self.threads = configuration.threads
         self.metrics = metrics
-        self.forkServer = configuration.workerStart == "fork" ? ForkServerConnection(logger: logger) : nil
+        self.forkServer = configuration.workerStart == .fork ? ForkServerConnection(logger: logger) : nil
         self.logger = logger
     }
 

@@ -9,7 +9,7 @@ struct CommandLineArguments: Sendable {
     var printConfig: String?
 
     /// Reads gunicorn-style flags: `--name value`, `--name=value`, `-x value`; repeated list flags add up.
-    init(_ arguments: [String]) {
+    init(_ arguments: [String], table: SettingsTable) {
         var errors: [ConfigurationError] = []
         var assignments: [ConfigurationAssignment] = []
         defer {
@@ -60,14 +60,14 @@ struct CommandLineArguments: Sendable {
                     ConfigurationError(
                         .unknownOption,
                         key: name,
-                        expected: "Swiftcorn takes no positional arguments; see --help",
+                        expected: "\(table.name) takes no positional arguments; see --help",
                         source: .flag(name: name)
                     )
                 )
                 continue
             }
-            guard let setting = Setting.forFlag(name) else {
-                let flags = Setting.all.flatMap(\.flags).filter { $0.hasPrefix("--") } + ["--config", "--check-config", "--print-config"]
+            guard let setting = table.setting(forFlag: name) else {
+                let flags = table.settings.flatMap(\.flags).filter { $0.hasPrefix("--") } + ["--config", "--check-config", "--print-config"]
                 let suggestion = Setting.closest(to: name, among: flags).map { "did you mean '\($0)'?" } ?? "see --help for the options"
                 errors.append(ConfigurationError(.unknownOption, key: name, expected: suggestion, source: .flag(name: name)))
                 // Its value, if it has one, is not an option of its own.
@@ -93,8 +93,8 @@ struct CommandLineArguments: Sendable {
     }
 
     /// Usage text listing every option.
-    static var usage: String {
-        var text = "usage: swiftcorn [OPTIONS]\n\noptions (each also a YAML key and a SWIFTCORN_<KEY> variable):\n"
+    static func usage(_ table: SettingsTable) -> String {
+        var text = "usage: \(table.name) [OPTIONS]\n\noptions (each also a YAML key and a SWIFTCORN_<KEY> variable):\n"
         let meta: [(String, String)] = [
             ("-c, --config FILE", "read settings from a YAML file"),
             ("--check-config", "validate, print the resolved settings with their sources, exit"),
@@ -102,7 +102,7 @@ struct CommandLineArguments: Sendable {
             ("-h, --help", "show this help"),
             ("--version", "print the version"),
         ]
-        for setting in Setting.all {
+        for setting in table.settings {
             let names = setting.flags.joined(separator: ", ")
             let left = setting.isSwitch ? names : "\(names) \(setting.valueHelp)"
             text += "  " + left.padded(to: 40) + setting.help + "\n"

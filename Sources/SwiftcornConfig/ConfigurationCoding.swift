@@ -3,7 +3,9 @@
 /// One line per value: the setting's key, a tab, the value as `--print-config` shows it
 /// (a list setting has a line per item, an empty list a line with its key alone, an unset
 /// setting an empty value), with `\`, tab and newline escaped. Decoding applies the lines through the settings, as a configuration file
-/// is applied, so the form needs no JSON coder: the server links no Foundation.
+/// is applied, so the form needs no JSON coder: the server links no Foundation. An app's settings
+/// (``AppSetting``) travel as `@KEY` lines of their validated text, so a worker needs no table to
+/// read them back.
 public enum ConfigurationCoding {
     /// Encodes `configuration`.
     public static func encode(_ configuration: ServerConfiguration) -> String {
@@ -20,6 +22,9 @@ public enum ConfigurationCoding {
                 Self.appendLine(setting.key, "", to: &text)
             }
         }
+        for (key, value) in configuration.appValues.sorted(by: { $0.key < $1.key }) {
+            Self.appendLine("@" + key, value, to: &text)
+        }
         return text
     }
 
@@ -31,6 +36,10 @@ public enum ConfigurationCoding {
             values[key, default: []] += value.map { [$0] } ?? []
         }
         var configuration = ServerConfiguration()
+        for (key, value) in values where key.hasPrefix("@") {
+            configuration.appValues[String(key.dropFirst())] = value.last ?? ""
+            values[key] = nil
+        }
         for setting in Setting.all {
             if let settingValues = values.removeValue(forKey: setting.key) {
                 try setting.apply(settingValues, &configuration)

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What the command line asks Swiftcorn to do.
 public enum ConfigurationRequest: Sendable {
     /// Run the server.
@@ -31,9 +27,13 @@ public enum ConfigurationLoader {
     static let reservedPrefixes = ["SWIFTCORN_TEST_"]
 
     /// Reads `arguments` (without the program name) and `environment`.
-    public static func load(arguments: [String], environment: [String: String]) throws(ConfigurationErrors) -> ConfigurationRequest {
-        let commandLine = CommandLineArguments(arguments)
-        if commandLine.help { return .help(CommandLineArguments.usage) }
+    public static func load(
+        arguments: [String],
+        environment: [String: String],
+        table: SettingsTable = .swiftcorn
+    ) throws(ConfigurationErrors) -> ConfigurationRequest {
+        let commandLine = CommandLineArguments(arguments, table: table)
+        if commandLine.help { return .help(CommandLineArguments.usage(table)) }
         if commandLine.version { return .version }
         if let format = commandLine.printConfig {
             guard format == "yaml" else {
@@ -41,17 +41,17 @@ public enum ConfigurationLoader {
                     ConfigurationError(.invalidValue, key: "--print-config", value: format, expected: "yaml", source: .flag(name: "--print-config"))
                 ])
             }
-            return .printTemplate(ConfigurationTemplate.yaml())
+            return .printTemplate(ConfigurationTemplate.yaml(table))
         }
         var errors = commandLine.errors
         var assignments: [ConfigurationAssignment] = []
         let configFile = commandLine.configFile ?? environment["SWIFTCORN_CONFIG"]
         if let configFile {
-            let file = YAMLConfigurationFile.read(path: configFile)
+            let file = YAMLConfigurationFile.read(path: configFile, table: table)
             assignments += file.assignments
             errors += file.errors
         }
-        let fromEnvironment = Self.environmentAssignments(environment)
+        let fromEnvironment = Self.environmentAssignments(environment, table: table)
         assignments += fromEnvironment.assignments
         errors += fromEnvironment.errors
         assignments += commandLine.assignments
@@ -68,17 +68,21 @@ public enum ConfigurationLoader {
                 errors.append(located)
             }
         }
-        errors += Self.crossChecks(resolved)
+        for var error in table.check(resolved.configuration) {
+            error.source = error.source ?? resolved.source(of: error.key)
+            errors.append(error)
+        }
         guard errors.isEmpty else { throw ConfigurationErrors(errors) }
         return commandLine.checkConfig ? .check(resolved) : .run(resolved)
     }
 
     private static func environmentAssignments(
-        _ environment: [String: String]
+        _ environment: [String: String],
+        table: SettingsTable
     ) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
         var assignments: [ConfigurationAssignment] = []
         var errors: [ConfigurationError] = []
-        let byVariable = Dictionary(uniqueKeysWithValues: Setting.all.map { ($0.environmentVariable, $0) })
+        let byVariable = Dictionary(uniqueKeysWithValues: table.settings.map { ($0.environmentVariable, $0) })
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("SWIFTCORN_") {
             if Self.reservedVariables.contains(name) || Self.reservedPrefixes.contains(where: name.hasPrefix) { continue }
             let source = ConfigurationSource.environment(variable: name)
@@ -88,51 +92,63 @@ public enum ConfigurationLoader {
                 errors.append(ConfigurationError(.unknownOption, key: name, expected: suggestion, source: source))
                 continue
             }
-            let values = setting.isList ? value.split(separator: ",").map { String($0).trimmed } : [value]
+            let values = setting.isList ? value.split(separator: ",").map { String($0.trimmingSpaces()) } : [value]
             assignments.append(ConfigurationAssignment(setting: setting, values: values, source: source))
         }
         return (assignments, errors)
     }
+}
 
-    /// Rules that involve more than one setting, or the file system.
-    private static func crossChecks(_ resolved: ResolvedConfiguration) -> [ConfigurationError] {
-        var errors: [ConfigurationError] = []
-        let configuration = resolved.configuration
-        if configuration.app == "static" {
-            if let root = configuration.staticRoot {
-                var info = stat()
-                let isDirectory = stat(root, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-                if !isDirectory || access(root, R_OK | X_OK) != 0 {
-                    errors.append(
-                        ConfigurationError(
-                            .invalidValue,
-                            key: "static_root",
-                            value: root,
-                            expected: "a readable directory for app static",
-                            source: resolved.source(of: "static_root")
-                        )
-                    )
-                }
-            } else {
-                errors.append(
-                    ConfigurationError(
-                        .missingValue,
-                        key: "static_root",
-                        expected: "a directory to serve (--root DIR) for app static",
-                        source: resolved.source(of: "app")
-                    )
-                )
-            }
-        }
-        return errors
+/// A value for one setting from one source, before it is applied.
+struct ConfigurationAssignment: Sendable {
+    let setting: Setting
+    var values: [String]
+    let source: ConfigurationSource
+}
+
+/// A configuration together with where each of its values came from.
+public struct ResolvedConfiguration: Sendable {
+    /// The values.
+    public var configuration: ServerConfiguration
+    /// The source of each setting's value, by YAML key; settings left at their default are absent.
+    public var sources: [String: ConfigurationSource]
+    /// The YAML file that was read, if any.
+    public var configFile: String?
+
+    /// The source of `key`'s value.
+    public func source(of key: String) -> ConfigurationSource {
+        self.sources[key] ?? .defaultValue
     }
 }
 
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return String(text)
+/// Re-reads every configuration source with the inputs the master started with, for a reload.
+public struct ConfigurationReloader: Sendable {
+    /// The command line, without the program name.
+    public let arguments: [String]
+    /// The environment the master started with.
+    public let environment: [String: String]
+    /// The settings the server reads.
+    public let table: SettingsTable
+
+    /// Creates a reloader over the master's original inputs.
+    public init(arguments: [String], environment: [String: String], table: SettingsTable = .swiftcorn) {
+        self.arguments = arguments
+        self.environment = environment
+        self.table = table
+    }
+
+    /// The configuration the sources hold now, or every mistake in them; a caller keeps its
+    /// running configuration on failure.
+    public func reload() -> Result<ResolvedConfiguration, ConfigurationErrors> {
+        do {
+            switch try ConfigurationLoader.load(arguments: self.arguments, environment: self.environment, table: self.table) {
+            case .run(let resolved), .check(let resolved):
+                return .success(resolved)
+            case .help, .version, .printTemplate:
+                return .failure(ConfigurationErrors([ConfigurationError(.invalidValue, key: "arguments", expected: "arguments that run a server")]))
+            }
+        } catch {
+            return .failure(error)
+        }
     }
 }

@@ -1,16 +1,16 @@
 /// The texts `--print-config yaml` and `--check-config` print.
 public enum ConfigurationTemplate {
     /// A complete configuration file of the defaults, every key commented.
-    public static func yaml() -> String {
+    public static func yaml(_ table: SettingsTable = .swiftcorn) -> String {
         let defaults = ServerConfiguration()
         var text = """
-            # Swiftcorn configuration: every setting with its default.
+            # \(table.name) configuration: every setting with its default.
             # Precedence: command-line flags > SWIFTCORN_<KEY> environment variables > this file > defaults.
             # Durations: 500ms, 30s, 5m, 1h. Sizes: 512KiB, 10MiB, 1GB.
 
             """
         var currentSection: String?
-        for setting in Setting.all {
+        for setting in table.settings {
             if setting.section != currentSection {
                 currentSection = setting.section
                 if let section = currentSection {
@@ -27,13 +27,13 @@ public enum ConfigurationTemplate {
     }
 
     /// The resolved configuration, one setting a line, each with its source.
-    public static func report(_ resolved: ResolvedConfiguration) -> String {
+    public static func report(_ resolved: ResolvedConfiguration, table: SettingsTable = .swiftcorn) -> String {
         var lines: [String] = []
         if let file = resolved.configFile {
             lines.append("# configuration file: \(file)")
         }
-        let width = Setting.all.map(\.key.count).max() ?? 0
-        for setting in Setting.all {
+        let width = table.settings.map(\.key.count).max() ?? 0
+        for setting in table.settings {
             let value = setting.render(resolved.configuration).yaml
             let padding = String(repeating: " ", count: max(1, width - setting.key.count + 1))
             lines.append("\(setting.key):\(padding)\(value)  # \(resolved.source(of: setting.key))")

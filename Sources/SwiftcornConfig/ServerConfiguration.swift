@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything a Swiftcorn master and its workers need to run, resolved from defaults, the YAML
 /// file, the environment and the command line.
 ///
 /// The master resolves it and hands the same value to every worker it spawns, so a worker never
 /// re-reads a source that may have changed since.
-public struct ServerConfiguration: Sendable, Hashable, Codable {
+public struct ServerConfiguration: Sendable, Hashable {
     /// Addresses to listen on; several are allowed.
     public var binds: [BindAddress] = [.tcp(host: "127.0.0.1", port: 8000)]
     /// Number of worker processes.
@@ -38,12 +44,6 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var forwardedAllowIPs: [String] = ["127.0.0.1", "::1"]
     /// Where the master writes its pid, if anywhere.
     public var pidfile: String?
-    /// Name of the built-in app the `swiftcorn` executable serves (`demo` or `static`).
-    public var app: String = "demo"
-    /// Directory served by the `static` app.
-    public var staticRoot: String?
-    /// Whether the demo app's `/fault/*` endpoints are active.
-    public var enableFaultEndpoints: Bool = false
     /// Lowest level of error-log records that are written.
     public var logLevel: LogLevel = .info
     /// Logging destinations and rotation.
@@ -54,9 +54,12 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var statsd = StatsdConfiguration()
     /// On USR2, whether the old master stops once the new one is ready.
     public var upgradeAutoStop: Bool = false
-    /// How the master starts workers: `fork` them from its fork server (linked and loaded once),
-    /// or `exec` the binary for each.
-    public var workerStart: String = "fork"
+    /// How the master starts workers.
+    public var workerStart: WorkerStart = .fork
+
+    /// The app's own settings (``AppSetting``), as validated text by key; read them with
+    /// `configuration[setting]`.
+    var appValues: [String: String] = [:]
 
     /// The defaults.
     public init() {}
@@ -68,43 +71,43 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
 }
 
 /// Severity levels, as swift-log names them.
-public enum LogLevel: String, Sendable, Hashable, Codable, CaseIterable {
+public enum LogLevel: String, Sendable, Hashable, CaseIterable {
     case trace, debug, info, notice, warning, error, critical
 }
 
 /// Where access and error records go, and how log files rotate.
-public struct LoggingConfiguration: Sendable, Hashable, Codable {
+public struct LoggingConfiguration: Sendable, Hashable {
     /// Access record destinations: `-` (stdout), `journald`, or file paths; empty writes none.
     public var accessLog: [String] = ["-"]
     /// Error record destinations: `-` (stderr), `journald`, or file paths.
     public var errorLog: [String] = ["-"]
-    /// Record format on streams and files: `json` or `text` (gunicorn's access line).
-    public var format: String = "json"
+    /// Record format on streams and files.
+    public var format: LogFormat = .json
     /// A log file is rotated when it would grow past this size; 0 disables size rotation.
     public var maxSize: Int = 0
-    /// Time-based rotation: `none`, `hourly` or `daily`.
-    public var interval: String = "none"
+    /// Time-based rotation.
+    public var interval: RotationInterval = .none
     /// Rotated files kept.
     public var keep: Int = 7
-    /// The clock of time rotation boundaries and dated names: `utc` or `local`.
-    public var clock: String = "utc"
-    /// Rotated files are `numbered` (`access.log.1`, `.2`…) or `dated` (`access.log.2026-11-28`).
-    public var naming: String = "numbered"
+    /// The clock of time rotation boundaries and dated names.
+    public var clock: RotationClockZone = .utc
+    /// How rotated files are named.
+    public var naming: RotatedFileNaming = .numbered
     /// Whether rotated files are gzip-compressed.
     public var compress: Bool = false
     /// journald's `SYSLOG_IDENTIFIER`.
     public var journalIdentifier: String = "swiftcorn"
     /// Records each process's log queue holds before `overflow` applies.
     public var queueSize: Int = 8192
-    /// A full queue's policy: `block` (wait: nothing lost) or `drop` (discard and count).
-    public var overflow: String = "block"
+    /// A full queue's policy.
+    public var overflow: LogOverflow = .block
 
     /// The defaults.
     public init() {}
 }
 
 /// The master's side port for Prometheus, `/stats` and `/healthz`.
-public struct MetricsConfiguration: Sendable, Hashable, Codable {
+public struct MetricsConfiguration: Sendable, Hashable {
     /// Where the side port listens; `nil` turns it off.
     public var bind: BindAddress? = .tcp(host: "127.0.0.1", port: 9464)
     /// Path of the Prometheus endpoint.
@@ -117,9 +120,9 @@ public struct MetricsConfiguration: Sendable, Hashable, Codable {
 }
 
 /// statsd export, with gunicorn's metric names.
-public struct StatsdConfiguration: Sendable, Hashable, Codable {
-    /// The statsd server, `host:port`; `nil` turns export off.
-    public var host: String?
+public struct StatsdConfiguration: Sendable, Hashable {
+    /// The statsd server; `nil` turns export off.
+    public var host: ServiceAddress?
     /// Prefix of every metric name.
     public var prefix: String = "swiftcorn"
     /// dogstatsd tags added to every metric, `key:value`.
@@ -128,7 +131,60 @@ public struct StatsdConfiguration: Sendable, Hashable, Codable {
     public var flushInterval: Duration = .seconds(1)
     /// Whether the app's own swift-metrics instruments are sent too.
     public var includeAppMetrics: Bool = false
+    /// The statsd port when an address names none.
+    public static let defaultPort = 8125
 
     /// The defaults.
     public init() {}
+}
+
+/// How the master starts a worker.
+public enum WorkerStart: String, Sendable, Hashable, CaseIterable {
+    /// Forked from the fork server, which linked and loaded the binary once: cheap replacements.
+    case fork
+    /// The binary executed anew for each worker: nothing is shared but what the master passes.
+    case exec
+}
+
+/// How a stream or file sink renders records.
+public enum LogFormat: String, Sendable, Hashable, CaseIterable {
+    /// One JSON object per line (the record schema in docs/design.md).
+    case json
+    /// gunicorn's default access line (Apache combined plus the duration in seconds) and a
+    /// plain error line, for tools that expect them.
+    case text
+}
+
+/// What a process does when its log queue is full.
+public enum LogOverflow: String, Sendable, Hashable, CaseIterable {
+    /// The writing thread waits for room: nothing is lost.
+    case block
+    /// The record is discarded and counted.
+    case drop
+}
+
+/// Time-based rotation of log files.
+public enum RotationInterval: String, Sendable, Hashable, CaseIterable {
+    case none, hourly, daily
+}
+
+/// The clock of rotation boundaries and dated file names.
+public enum RotationClockZone: String, Sendable, Hashable, CaseIterable {
+    case utc, local
+}
+
+/// How rotated log files are named.
+public enum RotatedFileNaming: String, Sendable, Hashable, CaseIterable {
+    /// `access.log.1`, `.2`…, the newest first (logrotate's default).
+    case numbered
+    /// `access.log.2026-11-28` (hourly: `…T13`), by the period they cover.
+    case dated
+}
+
+/// Facts about the machine that defaults depend on.
+enum SystemFacts {
+    /// Number of online processors, at least 1.
+    static var onlineProcessorCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
 }

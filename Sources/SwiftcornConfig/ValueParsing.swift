@@ -1,7 +1,9 @@
 /// Parsers for the value forms operators type: durations (`500ms`, `30s`, `5m`) and sizes (`512KiB`, `10MiB`, `1GB`).
 public enum ValueParsing {
     /// Parses a non-negative duration; a bare number means seconds, as in gunicorn.
-    public static func duration(_ text: String, key: String) throws(ConfigurationError) -> Duration {
+    /// Parses a duration of at most a year (`30s`, `500ms`, `5m`, `1h`; a bare number is seconds);
+    /// zero only when `allowsZero`, for the timeouts whose zero would spin or expire at once.
+    public static func duration(_ text: String, key: String, allowsZero: Bool = true) throws(ConfigurationError) -> Duration {
         let (number, unit) = Self.split(text)
         let scale: Double? =
             switch unit {
@@ -12,12 +14,16 @@ public enum ValueParsing {
             case "h": 3600
             default: nil
             }
-        guard let scale, let value = Double(number), value >= 0, value.isFinite else {
+        // A year bounds the nanoseconds far below Int64's limit, which a bigger value would trap on.
+        guard let scale, let value = Double(number), value.isFinite, value * scale <= 366 * 86_400,
+            allowsZero ? value >= 0 : value > 0
+        else {
             throw ConfigurationError(
                 .invalidValue,
                 key: key,
                 value: text,
-                expected: "a duration such as 500ms, 30s, 5m or 1h"
+                expected: allowsZero
+                    ? "a duration such as 500ms, 30s, 5m or 1h, at most a year" : "a positive duration such as 500ms, 30s, 5m or 1h, at most a year"
             )
         }
         return .nanoseconds(Int64((value * scale * 1e9).rounded()))
@@ -96,5 +102,22 @@ public enum ValueParsing {
         let trimmed = Substring(text).trimmingSpaces()
         let index = trimmed.firstIndex { !($0.isNumber || $0 == ".") } ?? trimmed.endIndex
         return (trimmed[..<index], trimmed[index...].trimmingSpaces())
+    }
+}
+
+extension Substring {
+    /// Without the spaces at either end.
+    func trimmingSpaces() -> Substring {
+        var trimmed = self
+        while trimmed.first == " " { trimmed.removeFirst() }
+        while trimmed.last == " " { trimmed.removeLast() }
+        return trimmed
+    }
+
+    /// Without the spaces and tabs at the end.
+    func droppingTrailingBlanks() -> Substring {
+        var trimmed = self
+        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
+        return trimmed
     }
 }

@@ -1,21 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads a YAML configuration file into assignments, keeping each value's line for messages.
 ///
 /// Every key is looked at, so each unknown one is reported with its line (see
 /// ``YAMLSubsetParser`` for the YAML it reads).
 enum YAMLConfigurationFile {
     /// The assignments in the file at `path`, and the mistakes found in it.
-    static func read(path: String) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
+    static func read(path: String, table: SettingsTable) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
         let text: String
         do {
             text = try FileContents.read(path)
         } catch {
             return ([], [ConfigurationError(.unreadableFile, key: path, expected: "\(error)")])
         }
-        return Self.parse(text, path: path)
+        return Self.parse(text, path: path, table: table)
     }
 
     /// The assignments in `text`, read as the file `path`.
-    static func parse(_ text: String, path: String) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
+    static func parse(
+        _ text: String,
+        path: String,
+        table: SettingsTable = .swiftcorn
+    ) -> (assignments: [ConfigurationAssignment], errors: [ConfigurationError]) {
         let root: YAMLNode?
         do {
             root = try YAMLSubsetParser.parse(text)
@@ -30,15 +38,15 @@ enum YAMLConfigurationFile {
         }
         var assignments: [ConfigurationAssignment] = []
         var errors: [ConfigurationError] = []
-        let sections = Set(Setting.all.compactMap(\.section))
+        let sections = Set(table.settings.compactMap(\.section))
         for entry in entries {
             if sections.contains(entry.key), case .mapping(let nested, _) = entry.value {
                 for nestedEntry in nested {
                     let name = "\(entry.key).\(nestedEntry.key)"
-                    Self.assign(name, nestedEntry.value, line: nestedEntry.line, path: path, into: &assignments, errors: &errors)
+                    Self.assign(name, nestedEntry.value, line: nestedEntry.line, path: path, table: table, into: &assignments, errors: &errors)
                 }
             } else {
-                Self.assign(entry.key, entry.value, line: entry.line, path: path, into: &assignments, errors: &errors)
+                Self.assign(entry.key, entry.value, line: entry.line, path: path, table: table, into: &assignments, errors: &errors)
             }
         }
         return (assignments, errors)
@@ -49,13 +57,14 @@ enum YAMLConfigurationFile {
         _ node: YAMLNode,
         line: Int,
         path: String,
+        table: SettingsTable,
         into assignments: inout [ConfigurationAssignment],
         errors: inout [ConfigurationError]
     ) {
         let source = ConfigurationSource.file(path: path, line: line)
-        guard let setting = Setting.forKey(key) else {
+        guard let setting = table.setting(forKey: key) else {
             let suggestion =
-                Setting.closest(to: key, among: Setting.all.map(\.key)).map { "did you mean '\($0)'?" } ?? "see --print-config yaml for the keys"
+                Setting.closest(to: key, among: table.settings.map(\.key)).map { "did you mean '\($0)'?" } ?? "see --print-config yaml for the keys"
             errors.append(ConfigurationError(.unknownOption, key: key, expected: suggestion, source: source))
             return
         }
@@ -89,4 +98,31 @@ enum YAMLConfigurationFile {
     private static func splitList(_ value: String) -> [String] {
         value.isEmpty ? [] : [value]
     }
+}
+
+/// Reads small text files without Foundation.
+enum FileContents {
+    /// The UTF-8 text of the file at `path`.
+    static func read(_ path: String) throws(FileReadError) -> String {
+        guard let file = fopen(path, "rb") else { throw FileReadError(errno: errno) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count > 0 { bytes += chunk[..<count] }
+            if count < chunk.count {
+                if ferror(file) != 0 { throw FileReadError(errno: errno) }
+                break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A file that could not be read, with the system's reason.
+struct FileReadError: Error, CustomStringConvertible {
+    let errno: Int32
+
+    var description: String { String(cString: strerror(self.errno)) }
 }

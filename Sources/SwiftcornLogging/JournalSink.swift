@@ -1,4 +1,5 @@
 import CSystemd
+import SwiftcornConfig
 
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,5 @@
+import SwiftcornConfig
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import SwiftcornConfig
 import SwiftcornSystem
 import Synchronization
 
@@ -13,20 +14,12 @@ import Glibc
 /// the writer then reports the drops itself, in a warning record. Each wake-up takes everything
 /// queued and gives it to every sink at once, so a burst costs one system call per sink.
 public final class LogWriter: @unchecked Sendable {
-    /// What a full queue does to a producer.
-    public enum OverflowPolicy: String, Sendable {
-        /// Wait until the writer catches up.
-        case block
-        /// Discard the record and count it.
-        case drop
-    }
-
     private let sinks: [any LogSink]
     private let capacity: Int
     /// Queued records that end a batch's wait: ``batchTarget``, or half a smaller queue, so
     /// producers never wait on a full queue for the writer's timer.
     private let batchSize: Int
-    private let policy: OverflowPolicy
+    private let policy: LogOverflow
     private let identity: (worker: Int, pid: Int32)
     // A pthread mutex and conditions rather than `Mutex`: producers and the writer wait on them.
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -66,7 +59,7 @@ public final class LogWriter: @unchecked Sendable {
         format: LogFormat = .json,
         journalIdentifier: String = "swiftcorn",
         capacity: Int = 8192,
-        policy: OverflowPolicy = .block,
+        policy: LogOverflow = .block,
         worker: Int = 0
     ) {
         self.destinations = destinations

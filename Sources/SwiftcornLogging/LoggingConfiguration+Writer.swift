@@ -15,10 +15,10 @@ extension LoggingConfiguration {
         guard !values.isEmpty else { return nil }
         return LogWriter(
             destinations: values.map { LogDestination(configured: $0, standard: standard) },
-            format: LogFormat(rawValue: self.format) ?? .json,
+            format: self.format,
             journalIdentifier: self.journalIdentifier,
             capacity: self.queueSize,
-            policy: LogWriter.OverflowPolicy(rawValue: self.overflow) ?? .block,
+            policy: self.overflow,
             worker: worker
         )
     }

@@ -19,7 +19,7 @@ extension WorkerProcess {
             statsd = try StatsdClient.start(for: configuration.statsd)
         } catch {
             // statsd is best effort: the worker serves without it and says why.
-            logger.error("statsd disabled: cannot set up the client", metadata: ["host": "\(configuration.statsd.host ?? "")", "error": "\(error)"])
+            logger.error("statsd disabled: cannot set up the client", metadata: ["host": "\(configuration.statsd.host.map { "\($0)" } ?? "")", "error": "\(error)"])
         }
         if let statsd {
             ErrorLog.observeWarnings { level, carriesError in statsd.countLogRecord(level: level, carriesError: carriesError) }

@@ -96,3 +96,34 @@ struct CommandRun {
         return CommandRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }
+
+/// An app built on `Swiftcorn.main` (the test app) as its users see it.
+@Suite("An app's own name and settings through the real binary", .serialized)
+struct AppConfigurationTests {
+    @Test func anAppHasItsOwnNameAndNoneOfTheBuiltInAppsSettings() throws {
+        let help = try CommandRun.run(TestServer.testAppPath, ["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.hasPrefix("usage: swiftcorn-test-app [OPTIONS]"))
+        #expect(help.output.contains("--test-boot-failure"))
+        #expect(!help.output.contains("--app ") && !help.output.contains("--root "))
+        let bad = try CommandRun.run(TestServer.testAppPath, ["--check-config", "--app", "static"])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("unknown option '--app'"))
+        #expect(bad.output.contains("see 'swiftcorn-test-app --help'"))
+    }
+
+    @Test func aBadStatsdHostFailsTheCheckNotAWorker() throws {
+        let result = try CommandRun.run(TestServer.binaryPath, ["--check-config", "--statsd-host", "bad host"])
+        #expect(result.status == 2)
+        #expect(result.output.contains("invalid value for 'statsd.host': 'bad host'"))
+    }
+
+    @Test func theSwiftcornExecutablesOwnSettingsAreCheckedAtLoad() throws {
+        let missingRoot = try CommandRun.run(TestServer.binaryPath, ["--check-config", "--app", "static"])
+        #expect(missingRoot.status == 2)
+        #expect(missingRoot.output.contains("'static_root'"))
+        let badApp = try CommandRun.run(TestServer.binaryPath, ["--check-config", "--app", "dynamic"])
+        #expect(badApp.status == 2)
+        #expect(badApp.output.contains("one of demo|static") || badApp.output.contains("demo|static"))
+    }
+}

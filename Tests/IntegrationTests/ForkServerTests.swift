@@ -110,7 +110,7 @@ struct ForkServerTests {
 
     @Test("A descriptor opened before Swiftcorn.main turns the fork server down: workers are executed")
     func descriptorOpenedBeforeMainFallsBackToExec() throws {
-        let server = try TestServer.start(["-w", "2"], environment: ["SWIFTCORN_TEST_OPEN_BEFORE_MAIN": "1"])
+        let server = try TestServer.start(["-w", "2"], environment: ["SWIFTCORN_TEST_OPEN_BEFORE_MAIN": "1"], binary: TestServer.testAppPath)
         defer { server.stop() }
         try server.waitForWorkers(2)
         try Poll.until("the warning", timeout: .seconds(10)) { server.log.contains("descriptors were opened before Swiftcorn.main") }

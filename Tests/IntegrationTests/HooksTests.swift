@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// gunicorn's server hooks, each firing once per event, in the right process. The demo app
+/// gunicorn's server hooks, each firing once per event, in the right process. The test app
 /// records every call in the file `SWIFTCORN_TEST_HOOK_LOG` names.
 @Suite("Server hooks", .serialized)
 struct HooksTests {
@@ -28,7 +28,8 @@ struct HooksTests {
         let accessLog = directory.appendingPathComponent("access.log")
         let server = try TestServer.start(
             ["-w", "2", "--timeout", "2s", "--enable-fault-endpoints", "--access-logfile", accessLog.path],
-            environment: ["SWIFTCORN_TEST_HOOK_LOG": hookLog.path]
+            environment: ["SWIFTCORN_TEST_HOOK_LOG": hookLog.path],
+            binary: TestServer.testAppPath
         )
         defer { server.stop() }
         let master = "pid=\(server.pid)"

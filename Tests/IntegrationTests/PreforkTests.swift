@@ -87,8 +87,8 @@ struct PreforkTests {
     }
 
     @Test func bootFailureStopsTheMasterWithStatus3() throws {
-        // The test hook makes the app factory throw in each worker, as an app whose start-up fails.
-        let server = try TestServer.start(["-w", "2"], environment: ["SWIFTCORN_TEST_BOOT_FAILURE": "1"], waitUntilReady: false)
+        // The test app's factory throws in each worker, as an app whose start-up fails.
+        let server = try TestServer.start(["-w", "2", "--test-boot-failure"], waitUntilReady: false, binary: TestServer.testAppPath)
         defer { server.stop() }
         #expect(try server.waitForExit() == 3)
         #expect(server.log.contains("application failed to start"))

@@ -7,7 +7,7 @@ import SwiftcornApp
 import SwiftcornTime
 import Testing
 
-@testable import swiftcorn
+@testable import SwiftcornStatic
 
 #if canImport(Glibc)
 import Glibc

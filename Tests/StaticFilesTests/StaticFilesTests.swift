@@ -1,7 +1,7 @@
 import SwiftcornTime
 import Testing
 
-@testable import swiftcorn
+@testable import SwiftcornStatic
 
 /// Request paths: decoding, normalisation and what is refused.
 @Suite struct StaticPathTests {

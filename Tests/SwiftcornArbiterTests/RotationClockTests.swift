@@ -30,9 +30,9 @@ struct RotationClockTests {
 
     @Test func utcBoundaries() {
         let clock = RotationClock(local: false)
-        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: "hourly") == Self.seconds(2026, 11, 28, 14))
-        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: "daily") == Self.seconds(2026, 11, 29, 0))
-        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: "none") == nil)
+        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: .hourly) == Self.seconds(2026, 11, 28, 14))
+        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: .daily) == Self.seconds(2026, 11, 29, 0))
+        #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 13, 20), interval: .none) == nil)
     }
 
     @Test func localBoundariesFollowTheOffset() {
@@ -40,8 +40,8 @@ struct RotationClockTests {
         Self.inZone("IST-5:30") {
             let clock = RotationClock(local: true)
             // 20:00 UTC is 01:30 on the 29th there: the next local midnight is the 30th's.
-            #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 20), interval: "daily") == Self.seconds(2026, 11, 29, 18, 30))
-            #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 20, 10), interval: "hourly") == Self.seconds(2026, 11, 28, 20, 30))
+            #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 20), interval: .daily) == Self.seconds(2026, 11, 29, 18, 30))
+            #expect(clock.boundary(after: Self.seconds(2026, 11, 28, 20, 10), interval: .hourly) == Self.seconds(2026, 11, 28, 20, 30))
         }
     }
 
@@ -49,17 +49,17 @@ struct RotationClockTests {
         Self.inZone("CET-1CEST,M3.5.0,M10.5.0/3") {
             let clock = RotationClock(local: true)
             // Saturday 13:00 CET: midnight CET is 23:00 UTC.
-            #expect(clock.boundary(after: Self.seconds(2026, 3, 28, 12), interval: "daily") == Self.seconds(2026, 3, 28, 23))
+            #expect(clock.boundary(after: Self.seconds(2026, 3, 28, 12), interval: .daily) == Self.seconds(2026, 3, 28, 23))
             // Sunday after the change (CEST, UTC+2): midnight is 22:00 UTC.
-            #expect(clock.boundary(after: Self.seconds(2026, 3, 29, 12), interval: "daily") == Self.seconds(2026, 3, 29, 22))
+            #expect(clock.boundary(after: Self.seconds(2026, 3, 29, 12), interval: .daily) == Self.seconds(2026, 3, 29, 22))
         }
     }
 
     @Test func stampsNameThePeriodCovered() {
         let clock = RotationClock(local: false)
-        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 29, 0), interval: "daily", bySize: false) == "2026-11-28")
-        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 28, 14, 0, 0), interval: "hourly", bySize: false) == "2026-11-28T13")
-        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 28, 13, 45, 2), interval: "none", bySize: true) == "2026-11-28T13-45-02")
+        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 29, 0), interval: .daily, bySize: false) == "2026-11-28")
+        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 28, 14, 0, 0), interval: .hourly, bySize: false) == "2026-11-28T13")
+        #expect(clock.stamp(rotatedAt: Self.seconds(2026, 11, 28, 13, 45, 2), interval: .none, bySize: true) == "2026-11-28T13-45-02")
     }
 
     @Test("dated rotation keeps the newest `keep` files")
@@ -70,8 +70,8 @@ struct RotationClockTests {
         let path = directory.appendingPathComponent("access.log").path
         var logging = LoggingConfiguration()
         logging.accessLog = [path]
-        logging.interval = "daily"
-        logging.naming = "dated"
+        logging.interval = .daily
+        logging.naming = .dated
         logging.keep = 2
         var rotator = LogRotator(logging: logging)
         let now = Int64(Date().timeIntervalSince1970)
@@ -83,7 +83,7 @@ struct RotationClockTests {
         let clock = RotationClock(local: false)
         let expected = (2...3).map { day in
             "access.log."
-                + clock.stamp(rotatedAt: clock.boundary(after: now + Int64(day) * 86_400, interval: "daily")!, interval: "daily", bySize: false)
+                + clock.stamp(rotatedAt: clock.boundary(after: now + Int64(day) * 86_400, interval: .daily)!, interval: .daily, bySize: false)
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(files == expected)

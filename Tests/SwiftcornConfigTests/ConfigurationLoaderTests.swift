@@ -100,14 +100,13 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func wrongTypesAndRangesSayWhatIsExpected() throws {
-        let root = self.directory.appendingPathComponent("missing-root").path
         let path = try self.file("workers: -1\ntimeout: 30 parsecs\nbind: 127.0.0.1:70000\n")
-        let errors = self.errors(["-c", path, "--app", "static", "--root", root, "-b", "nowhere:80"])
+        let errors = self.errors(["-c", path, "--log-clock", "mars", "-b", "nowhere:80"])
         let text = errors.map(\.description).joined(separator: "\n")
         #expect(errors.count == 5, "\(text)")
         #expect(text.contains("file \(path):1: invalid value for 'workers': '-1' (expected an integer in 1...1024)"))
         #expect(text.contains("file \(path):2: invalid value for 'timeout': '30 parsecs' (expected a duration such as 500ms, 30s, 5m or 1h)"))
-        #expect(text.contains("flag --root: invalid value for 'static_root': '\(root)' (expected a readable directory for app static)"))
+        #expect(text.contains("flag --log-clock: invalid value for 'log_clock': 'mars' (expected one of utc, local)"))
         #expect(text.contains("flag -b: invalid value for 'bind': 'nowhere:80'"))
         // A mistake in the file is reported even though the flag overrides it: the file is still wrong.
         #expect(text.contains("file \(path):3: invalid value for 'bind': '127.0.0.1:70000'"))

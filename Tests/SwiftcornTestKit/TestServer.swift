@@ -37,6 +37,11 @@ public final class TestServer: @unchecked Sendable {
         return packageRoot.appendingPathComponent(".build/debug/swiftcorn").path
     }
 
+    /// `swiftcorn-test-app`, an app built on `Swiftcorn.main` with the tests' own switches.
+    public static var testAppPath: String {
+        packageRoot.appendingPathComponent(".build/debug/swiftcorn-test-app").path
+    }
+
     /// The package's root folder.
     public static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -49,14 +54,15 @@ public final class TestServer: @unchecked Sendable {
         bind: Bool = true,
         environment: [String: String] = [:],
         waitUntilReady: Bool = true,
-        readyPath: String = "/"
+        readyPath: String = "/",
+        binary: String = TestServer.binaryPath
     ) throws -> TestServer {
         let port = try FreePort.find()
         // Every server gets its own side port: the default 9464 would be shared by all of them.
         let setsMetrics = arguments.contains("--metrics-bind") || environment["SWIFTCORN_METRICS_BIND"] != nil
         let metricsPort = setsMetrics ? nil : try FreePort.find()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             (bind ? ["-b", "127.0.0.1:\(port)"] : []) + (metricsPort.map { ["--metrics-bind", "127.0.0.1:\($0)"] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment
@@ -65,7 +71,7 @@ public final class TestServer: @unchecked Sendable {
         env.merge(environment) { _, new in new }
         process.environment = env
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-test-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle

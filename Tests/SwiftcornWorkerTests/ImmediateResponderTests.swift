@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import Synchronization
 import Testing
 

@@ -22,9 +22,15 @@ import Glibc
 /// | `/fault/crash`, `/fault/hang`, `/fault/exit` | trap, block the event loop, exit — only with `--enable-fault-endpoints` |
 ///
 /// All but `/echo` and `/delay` answer immediately, without a task.
-struct DemoApp: ImmediateResponder {
+package struct DemoApp: ImmediateResponder {
     let faultEndpointsEnabled: Bool
     let maxBodySize: Int
+
+    /// The demo; `/fault/*` answers 404 unless `faultEndpointsEnabled`.
+    package init(faultEndpointsEnabled: Bool, maxBodySize: Int) {
+        self.faultEndpointsEnabled = faultEndpointsEnabled
+        self.maxBodySize = maxBodySize
+    }
 
     static let hello = ResponseBody(byteBuffer: ByteBuffer(string: "Hello"))
     static let pid = getpid()
@@ -32,7 +38,7 @@ struct DemoApp: ImmediateResponder {
     /// An app instrument, to show swift-metrics flowing into the aggregate of all workers.
     static let counted = Counter(label: "demo_counted")
 
-    func respond(to request: Request, context: RequestContext) async throws -> Response {
+    package func respond(to request: Request, context: RequestContext) async throws -> Response {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         switch segments.first {
         case "echo" where segments.count == 1:
@@ -49,7 +55,7 @@ struct DemoApp: ImmediateResponder {
         }
     }
 
-    func respondImmediately(to request: Request, context: RequestContext) throws -> Response? {
+    package func respondImmediately(to request: Request, context: RequestContext) throws -> Response? {
         let path = request.path
         if path == "/" {
             context.route = "/"

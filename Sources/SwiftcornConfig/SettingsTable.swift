@@ -1,5 +1,47 @@
+/// The settings a server reads, Swiftcorn's and its app's, and the name it goes by in usage
+/// and messages.
+public struct SettingsTable: Sendable {
+    /// The program's name, e.g. `swiftcorn` or an app's own.
+    public let name: String
+    let settings: [Setting]
+    /// Rules an app adds that involve several settings or the file system.
+    let check: @Sendable (ServerConfiguration) -> [ConfigurationError]
+
+    /// Swiftcorn's settings alone.
+    public static let swiftcorn = SettingsTable(name: "swiftcorn")
+
+    /// Swiftcorn's settings and `appSettings`, which must not reuse a key, flag or variable
+    /// of Swiftcorn's (a programming error, stopped at start); `check` returns the mistakes of
+    /// a loaded configuration that no single setting can see.
+    public init(
+        name: String,
+        appSettings: [any AppSettingDeclaration] = [],
+        check: @escaping @Sendable (ServerConfiguration) -> [ConfigurationError] = { _ in [] }
+    ) {
+        let added = appSettings.map(\.row.setting)
+        for setting in added {
+            precondition(
+                !Setting.all.contains { $0.key == setting.key || !Set($0.flags).isDisjoint(with: setting.flags) },
+                "app setting '\(setting.key)' reuses a key or flag of Swiftcorn's"
+            )
+        }
+        self.name = name
+        self.settings = Setting.all + added
+        self.check = check
+    }
+
+    func setting(forFlag flag: String) -> Setting? {
+        self.settings.first { $0.flags.contains(flag) }
+    }
+
+    func setting(forKey key: String) -> Setting? {
+        self.settings.first { $0.key == key }
+    }
+}
+
 extension Setting {
-    /// Every setting Swiftcorn knows, in the order `--help` and `--print-config` show them.
+    /// Every setting of Swiftcorn's own, in the order `--help` and `--print-config` show them;
+    /// an app's follow (``SettingsTable``).
     static let all: [Setting] = server + limits + logging + metrics + statsd
 
     private static let server: [Setting] = [
@@ -24,7 +66,7 @@ extension Setting {
         .integer("worker_connections", ["--worker-connections"], 1...1_000_000, "open connections per worker", \.workerConnections),
         .duration("keepalive", ["--keepalive"], "idle keep-alive timeout", \.keepalive),
         .duration("graceful_timeout", ["--graceful-timeout"], "time in-flight requests get on stop", \.gracefulTimeout),
-        .duration("timeout", ["-t", "--timeout"], "heartbeat timeout of a worker", \.timeout),
+        .duration("timeout", ["-t", "--timeout"], "heartbeat timeout of a worker", allowsZero: false, \.timeout),
         .integer(
             "max_requests",
             ["--max-requests"],
@@ -51,13 +93,9 @@ extension Setting {
         .choice(
             "worker_start",
             ["--worker-start"],
-            ["fork", "exec"],
             "start workers by forking a preloaded fork server, or by executing the binary",
             \.workerStart
         ),
-        .choice("app", ["--app"], ["demo", "static"], "built-in app of the swiftcorn executable", \.app),
-        .optionalText("static_root", ["--root"], "DIR", "directory served by --app static", \.staticRoot),
-        .boolean("enable_fault_endpoints", ["--enable-fault-endpoints"], "activate the demo app's /fault/* endpoints", \.enableFaultEndpoints),
     ]
 
     private static let limits: [Setting] = [
@@ -70,7 +108,7 @@ extension Setting {
             "longest header field, in bytes (431)",
             \.limitRequestFieldSize
         ),
-        .duration("header_timeout", ["--header-timeout"], "time to receive a request head (408)", \.headerTimeout),
+        .duration("header_timeout", ["--header-timeout"], "time to receive a request head (408)", allowsZero: false, \.headerTimeout),
         .size("max_body_size", ["--max-body-size"], "largest request body (413)", \.maxBodySize),
         .list(
             "forwarded_allow_ips",
@@ -117,12 +155,11 @@ extension Setting {
             "error records to - (stderr), journald or a file; repeatable",
             \.logging.errorLog
         ),
-        .choice("log_format", ["--log-format"], ["json", "text"], "record format on streams and files", \.logging.format),
+        .choice("log_format", ["--log-format"], "record format on streams and files", \.logging.format),
         .integer("log_queue_size", ["--log-queue-size"], 1...10_000_000, "records a process's log queue holds", \.logging.queueSize),
         .choice(
             "log_overflow",
             ["--log-overflow"],
-            ["block", "drop"],
             "a full log queue waits (block) or discards and counts (drop)",
             \.logging.overflow
         ),
@@ -130,17 +167,15 @@ extension Setting {
         .choice(
             "log_interval",
             ["--log-interval"],
-            ["none", "hourly", "daily"],
             "rotate log files on the hour or day",
 
             \.logging.interval
         ),
         .integer("log_keep", ["--log-keep"], 0...10_000, "rotated log files kept", \.logging.keep),
-        .choice("log_clock", ["--log-clock"], ["utc", "local"], "clock of hourly/daily boundaries and dated names", \.logging.clock),
+        .choice("log_clock", ["--log-clock"], "clock of hourly/daily boundaries and dated names", \.logging.clock),
         .choice(
             "log_naming",
             ["--log-naming"],
-            ["numbered", "dated"],
             "rotated files as access.log.1, .2… or access.log.2026-11-28",
             \.logging.naming
         ),
@@ -173,7 +208,21 @@ extension Setting {
     ]
 
     private static let statsd: [Setting] = [
-        .optionalText("statsd.host", ["--statsd-host"], "HOST:PORT", "send statsd metrics there", \.statsd.host),
+        Setting(
+            key: "statsd.host",
+            flags: ["--statsd-host"],
+            valueHelp: "HOST[:PORT]|none",
+            help: "send statsd metrics there (port 8125 by default)",
+            isList: false,
+            isSwitch: false,
+            apply: { values, configuration throws(ConfigurationError) in
+                let value = values.last ?? ""
+                configuration.statsd.host =
+                    value.isEmpty || value == "none"
+                    ? nil : try ServiceAddress(parsing: value, key: "statsd.host", defaultPort: StatsdConfiguration.defaultPort)
+            },
+            render: { $0.statsd.host.map { .scalar($0.description) } ?? .null }
+        ),
         .text("statsd.prefix", ["--statsd-prefix"], "PREFIX", "prefix of statsd metric names", \.statsd.prefix),
         .list(
             "statsd.tags",
@@ -191,6 +240,7 @@ extension Setting {
             "statsd.flush_interval",
             ["--statsd-flush-interval"],
             "how long workers aggregate before sending",
+            allowsZero: false,
             \.statsd.flushInterval
         ),
         .boolean(
@@ -201,20 +251,31 @@ extension Setting {
         ),
     ]
 
-    /// The setting named by `flag`.
-    static func forFlag(_ flag: String) -> Setting? {
-        Self.all.first { $0.flags.contains(flag) }
-    }
-
-    /// The setting with YAML key `key`.
-    static func forKey(_ key: String) -> Setting? {
-        Self.all.first { $0.key == key }
-    }
-
     /// The nearest of `candidates` to `name`, when it is close enough to be a typo.
     static func closest(to name: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, EditDistance.between($0, name)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
         return best.0
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+enum EditDistance {
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 }
