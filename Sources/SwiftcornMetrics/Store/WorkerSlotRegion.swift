@@ -36,9 +36,10 @@ import Glibc
 /// ordering; the master reads the count with acquire ordering and never reads past it. Values and
 /// heartbeat stamps are relaxed counters and stamps, read as untrusted by the master.
 package struct WorkerSlotRegion: @unchecked Sendable {
-    /// Slots in the region: the most worker processes a master has at once (live workers and
-    /// those being replaced).
-    package static let defaultSlots = 1024
+    /// Slots in the region: the most worker processes a master has at once, `workers` at its
+    /// maximum of 1024 each with a replacement booting beside it (2.4 GB of address space, and
+    /// only the pages a worker touches in memory: its heartbeat and the metrics it registers).
+    package static let defaultSlots = 2048
 
     /// The memfd, inherited by workers.
     package let fileDescriptor: Int32
