@@ -18,6 +18,7 @@ enum MasterSuccessor {
             for (offset, socket) in sockets.enumerated() {
                 posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, descriptors.socket(offset))
             }
+            // Nothing after the sockets: a new master makes its own control pipe and region.
             cswiftcorn_spawn_file_actions_addclosefrom(&actions, descriptors.socket(sockets.count))
         }
     }

@@ -108,12 +108,12 @@ package struct WorkerLaunch: Sendable, Equatable {
         /// The fork server's socket to the master.
         package var forkServer: Int32 { self.slotRegion + 1 }
 
-        /// Every descriptor a process of `role` inherits beyond stdio, in order.
+        /// Every descriptor a worker, or with `forkServer` the fork server, inherits beyond stdio, in order.
         package func inherited(forkServer: Bool) -> [Int32] {
             self.sockets + [self.controlPipe, self.slotRegion] + (forkServer ? [self.forkServer] : [])
         }
 
-        /// The first descriptor closed in a process of `role`.
+        /// The first descriptor closed in a worker, or with `forkServer` in the fork server.
         package func firstClosed(forkServer: Bool) -> Int32 {
             (forkServer ? self.forkServer : self.slotRegion) + 1
         }
