@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "SwiftcornConfig",
-            dependencies: [],
+            dependencies: ["SwiftcornSystem"],
             swiftSettings: strictConcurrency
         ),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -211,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornArbiterTests",
-            dependencies: ["SwiftcornArbiter"],
+            dependencies: ["SwiftcornArbiter", "SwiftcornSystem"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

@@ -223,14 +223,6 @@ int cswiftcorn_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
 }
 
-void cswiftcorn_store_u64(uint64_t *address, uint64_t value) {
-    __atomic_store_n(address, value, __ATOMIC_RELEASE);
-}
-
-uint64_t cswiftcorn_load_u64(const uint64_t *address) {
-    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
-}
-
 uint64_t cswiftcorn_monotonic_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

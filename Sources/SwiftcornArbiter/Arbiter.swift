@@ -14,7 +14,7 @@ import Glibc
 /// The master process: binds the sockets, keeps the worker slots filled and turns signals into
 /// lifecycle changes.
 ///
-/// It sets up what the master owns (sockets, pidfile, control pipe, heartbeat region) and hands
+/// It sets up what the master owns (sockets, pidfile, control pipe, worker-slot region) and hands
 /// them to a ``MasterLoop``, which runs on the main thread until the master stops.
 public struct Arbiter {
     let configuration: ServerConfiguration
@@ -81,11 +81,9 @@ public struct Arbiter {
         do {
             let signals = try SignalDescriptor(signals: Self.handledSignals)
             let control = try ControlPipe()
-            let heartbeats = try HeartbeatRegion.create(slots: WorkerEnvironment.heartbeatSlots)
+            let slots = try WorkerSlots(region: WorkerSlotRegion.create())
             let stats = MasterStats()
-            let aggregator = try self.configuration.metrics.bind.map { _ in try MetricsAggregator(region: MetricsRegion.create()) }
-            guard let sidePort = self.startSidePort(aggregator: aggregator, stats: stats, heartbeats: heartbeats, upgrading: predecessor != nil)
-            else { return 1 }
+            guard let sidePort = self.startSidePort(slots: slots, stats: stats, upgrading: predecessor != nil) else { return 1 }
             defer { sidePort?.stop() }
             var loop = MasterLoop(
                 configuration: self.configuration,
@@ -98,14 +96,14 @@ public struct Arbiter {
                     configuration: self.configuration,
                     processName: self.processName,
                     controlDescriptor: control.writeDescriptor,
-                    heartbeats: heartbeats,
-                    metrics: aggregator?.region,
+                    region: slots.region,
+                    // Workers measure when the side port sums their metrics.
+                    measured: sidePort != nil,
                     logger: self.logger
                 ),
                 signals: signals,
                 control: control,
-                heartbeats: heartbeats,
-                observed: MasterObservation(aggregator: aggregator, stats: stats, statsd: self.startStatsd()),
+                observed: MasterObservation(slots: slots, stats: stats, statsd: self.startStatsd()),
                 hooks: self.hooks,
                 arguments: self.arguments,
                 predecessor: predecessor,
@@ -155,8 +153,8 @@ extension Arbiter {
     /// The side port when `metrics.bind` is set, listening; `nil` (after logging why) when it
     /// cannot start, which stops the master: a scraper would otherwise see a dead target and no
     /// reason. A master started by a binary upgrade retries instead: the old master holds the port.
-    func startSidePort(aggregator: MetricsAggregator?, stats: MasterStats, heartbeats: HeartbeatRegion, upgrading: Bool) -> SidePort?? {
-        guard let bind = self.configuration.metrics.bind, let aggregator else { return .some(nil) }
+    func startSidePort(slots: WorkerSlots, stats: MasterStats, upgrading: Bool) -> SidePort?? {
+        guard let bind = self.configuration.metrics.bind else { return .some(nil) }
         var token: String?
         if let path = self.configuration.metrics.authTokenFile {
             guard let contents = Self.readToken(path) else {
@@ -171,9 +169,8 @@ extension Arbiter {
         let routes = SidePortRoutes(
             metricsPath: self.configuration.metrics.path,
             authToken: token,
-            aggregator: aggregator,
+            slots: slots,
             stats: stats,
-            heartbeats: heartbeats,
             version: self.version
         )
         let sidePort = SidePort(address: bind, routes: routes)

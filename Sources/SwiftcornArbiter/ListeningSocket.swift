@@ -121,7 +121,7 @@ public struct ListeningSocket: Sendable {
         else { return nil }
         let names = getenv("LISTEN_FDNAMES").map { String(cString: $0).split(separator: ":").map(String.init) } ?? []
         let sockets = Self.takeDescriptors(count: count).map { offset, moved in
-            let name = offset < names.count ? names[offset] : "fd\(3 + offset)"
+            let name = offset < names.count ? names[offset] : "fd\(WorkerLaunch.Descriptors(socketCount: count).socket(offset))"
             return ListeningSocket(fileDescriptor: moved, address: .unix(path: ""), activationName: name)
         }
         // The variables are for this process only: workers get SWIFTCORN_LISTEN_FDS instead.
@@ -144,11 +144,13 @@ public struct ListeningSocket: Sendable {
         }
     }
 
-    /// Moves inherited descriptors 3 ..< 3 + `count` above the workers' range, close-on-exec;
-    /// each with its offset from 3.
+    /// Moves `count` inherited sockets, at the descriptors a worker gets them at too (from 3,
+    /// systemd's and an old master's convention), above the workers' range, close-on-exec; each
+    /// with its offset from the first.
     private static func takeDescriptors(count: Int) -> [(offset: Int, descriptor: Int32)] {
-        (0..<count).compactMap { offset in
-            let fd = Int32(3 + offset)
+        let inherited = WorkerLaunch.Descriptors(socketCount: count)
+        return (0..<count).compactMap { offset in
+            let fd = inherited.socket(offset)
             let moved = fcntl(fd, F_DUPFD_CLOEXEC, Self.lowestDescriptor)
             guard moved >= 0 else { return nil }
             Glibc.close(fd)

@@ -24,9 +24,6 @@ struct MasterLoop: ~Copyable {
     var spawner: WorkerSpawner
     let signals: SignalDescriptor
     var control: ControlPipe
-    let heartbeats: HeartbeatRegion
-    /// The heartbeat slot of each worker process.
-    var heartbeatSlots = HeartbeatSlots(count: WorkerEnvironment.heartbeatSlots)
     var supervisor: WorkerSupervisor
     var rotator: LogRotator
     var notifier = SystemdNotifier()
@@ -61,7 +58,6 @@ struct MasterLoop: ~Copyable {
         spawner: WorkerSpawner,
         signals: consuming SignalDescriptor,
         control: consuming ControlPipe,
-        heartbeats: HeartbeatRegion,
         observed: MasterObservation,
         hooks: ServerHooks,
         arguments: [String],
@@ -79,7 +75,6 @@ struct MasterLoop: ~Copyable {
         self.spawner = spawner
         self.signals = signals
         self.control = control
-        self.heartbeats = heartbeats
         self.supervisor = WorkerSupervisor(workers: configuration.workers, gracefulTimeout: configuration.gracefulTimeout)
         self.rotator = LogRotator(logging: configuration.logging)
         if self.rotator.isActive {
@@ -237,22 +232,19 @@ extension MasterLoop {
             switch action {
             case .spawn(let index):
                 let now = ContinuousClock.now
-                guard let heartbeatSlot = self.heartbeatSlots.take() else {
-                    self.logger.error("cannot start worker: every heartbeat slot is taken", metadata: ["worker_index": "\(index)"])
+                guard let slot = self.observed.slots.lend(workerIndex: index) else {
+                    self.logger.error("cannot start worker: every worker slot is taken", metadata: ["worker_index": "\(index)"])
                     self.pending += self.supervisor.spawnFailed(index: index, now: now)
                     continue
                 }
-                let metricsSlot = self.observed.aggregator?.lend(workerIndex: index)
                 do {
-                    let pid = try self.spawner.spawn(index: index, heartbeatSlot: heartbeatSlot, metricsSlot: metricsSlot)
-                    self.heartbeatSlots.assign(heartbeatSlot, to: pid)
-                    if let metricsSlot { self.observed.aggregator?.attach(slot: metricsSlot, pid: pid) }
-                    self.observed.stats.workerStarted(index: index, pid: pid, heartbeatSlot: heartbeatSlot)
+                    let pid = try self.spawner.spawn(index: index, slot: slot)
+                    self.observed.slots.attach(slot: slot, pid: pid)
+                    self.observed.stats.workerStarted(index: index, pid: pid, slot: slot)
                     self.logger.info("worker started", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                     self.pending += self.supervisor.workerSpawned(index: index, pid: pid, now: now)
                 } catch {
-                    self.heartbeatSlots.giveBack(heartbeatSlot)
-                    if let metricsSlot { self.observed.aggregator?.reclaim(slot: metricsSlot) }
+                    self.observed.slots.reclaim(slot: slot)
                     self.logger.error("cannot start worker", metadata: ["worker_index": "\(index)", "error": "\(error)"])
                     self.pending += self.supervisor.spawnFailed(index: index, now: now)
                 }
@@ -280,8 +272,7 @@ extension MasterLoop {
             guard pid > 0 else { break }
             if self.successorExited(pid: pid, status: ProcessExitStatus(waitStatus: status)) { continue }
             if self.spawner.forkServer?.exited(pid: pid, status: ProcessExitStatus(waitStatus: status)) == true { continue }
-            self.observed.aggregator?.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
-            self.heartbeatSlots.release(pid: pid)
+            self.observed.slots.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
         }
     }
@@ -443,9 +434,7 @@ extension MasterLoop {
         let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
         guard limit > 0 else { return }
         for (index, pid) in self.supervisor.heartbeatWatched {
-            guard let slot = self.heartbeatSlots.slot(of: pid) else { continue }
-            let age = self.heartbeats.age(index: slot)
-            guard age > limit else { continue }
+            guard let age = self.observed.slots.heartbeatAge(of: pid), age > limit else { continue }
             self.logger.critical(
                 "worker timeout",
                 metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)", "heartbeat_age_s": "\(Double(age) / 1e9)"]
@@ -491,10 +480,10 @@ extension MasterLoop {
     }
 }
 
-/// What the master's loop records for the side port: the workers' metrics region (absent when
-/// the side port is off) and the master's own stats.
+/// What the master's loop records for the side port: the worker slots (heartbeats, metrics) and
+/// the master's own stats.
 struct MasterObservation: Sendable {
-    let aggregator: MetricsAggregator?
+    let slots: WorkerSlots
     let stats: MasterStats
     /// The master's statsd client (the `workers` gauge, its `log.*` counts), when configured.
     let statsd: StatsdClient?

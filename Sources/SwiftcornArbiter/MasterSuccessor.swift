@@ -14,23 +14,19 @@ enum MasterSuccessor {
     /// Spawns the new master; returns its pid.
     static func spawn(executablePath: String, arguments: [String], sockets: [ListeningSocket]) throws(SystemCallError) -> pid_t {
         try ChildSpawn.start(executablePath, arguments: arguments, environment: Self.environment(sockets: sockets.count)) { actions in
+            let descriptors = WorkerLaunch.Descriptors(socketCount: sockets.count)
             for (offset, socket) in sockets.enumerated() {
-                posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, Int32(3 + offset))
+                posix_spawn_file_actions_adddup2(&actions, socket.fileDescriptor, descriptors.socket(offset))
             }
-            cswiftcorn_spawn_file_actions_addclosefrom(&actions, Int32(3 + sockets.count))
+            // Nothing after the sockets: a new master makes its own control pipe and region.
+            cswiftcorn_spawn_file_actions_addclosefrom(&actions, descriptors.socket(sockets.count))
         }
     }
 
     /// This master's environment, without what belongs to it alone (systemd's notification
     /// socket and watchdog, socket activation), plus the hand-over.
     private static func environment(sockets: Int) -> [String] {
-        let own = [
-            "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=", "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
-            "\(UpgradeEnvironment.listenFDs)=", "\(UpgradeEnvironment.oldMasterPID)=",
-        ]
-        var environment = ProcessEnvironment.current.map { "\($0.key)=\($0.value)" }.filter { variable in
-            !own.contains { variable.hasPrefix($0) }
-        }
+        var environment = WorkerSpawner.inheritedEnvironment
         environment.append("\(UpgradeEnvironment.listenFDs)=\(sockets)")
         environment.append("\(UpgradeEnvironment.oldMasterPID)=\(getpid())")
         return environment

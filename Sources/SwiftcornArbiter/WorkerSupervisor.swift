@@ -130,12 +130,12 @@ struct WorkerSupervisor {
             actions.append(.report(WorkerExit(index: index, pid: pid, status: status, reason: .shutdown, lifetime: lifetime, respawnDelay: nil)))
             actions += self.exitIfAllStopped()
         case .running:
-            if status == .exited(WorkerEnvironment.bootFailureExitCode) {
+            if status == .exited(WorkerLaunch.bootFailureExitCode) {
                 self.slots[offset].state = .empty
                 actions.append(
                     .report(WorkerExit(index: index, pid: pid, status: status, reason: .bootFailure, lifetime: lifetime, respawnDelay: nil))
                 )
-                actions += self.stop(graceful: false, now: now, exitCode: WorkerEnvironment.bootFailureExitCode)
+                actions += self.stop(graceful: false, now: now, exitCode: WorkerLaunch.bootFailureExitCode)
             } else {
                 if lifetime < Self.fastFailureWindow {
                     self.slots[offset].fastFailures += 1

@@ -1,3 +1,5 @@
+import SwiftcornSystem
+
 /// What the command line asks Swiftcorn to do.
 public enum ConfigurationRequest: Sendable {
     /// Run the server.
@@ -20,10 +22,7 @@ public enum ConfigurationRequest: Sendable {
 public enum ConfigurationLoader {
     /// Environment variables that carry no setting: the master-to-worker contract, the file
     /// location, and the test kit's own.
-    static let reservedVariables: Set<String> = [
-        "SWIFTCORN_CONFIG", "SWIFTCORN_LISTEN_FDS", "SWIFTCORN_WORKER_INDEX", "SWIFTCORN_WORKER_CONFIG", "SWIFTCORN_MASTER_PID",
-        "SWIFTCORN_UPGRADE_FDS", "SWIFTCORN_UPGRADE_FROM",
-    ]
+    static let reservedVariables = Set(["SWIFTCORN_CONFIG"] + WorkerLaunch.variableNames + UpgradeEnvironment.variableNames)
     static let reservedPrefixes = ["SWIFTCORN_TEST_"]
 
     /// Reads `arguments` (without the program name) and `environment`.

@@ -1,10 +1,10 @@
-import SwiftcornSystem
+import SwiftcornMetrics
 
 /// `/healthz`: 200 when every desired worker is alive and heartbeating, 503 with the reasons
 /// otherwise.
 struct HealthCheck {
     let stats: MasterStats.Snapshot
-    let heartbeats: HeartbeatRegion
+    let heartbeats: WorkerSlotRegion
 
     /// A heartbeat older than this means a hung worker: half the timeout, between 1 and 5 s, so
     /// the check flips before the master kills the worker.

@@ -1,4 +1,5 @@
 import SwiftcornApp
+import SwiftcornMetrics
 import SwiftcornSystem
 import Synchronization
 
@@ -17,8 +18,8 @@ package final class MasterStats: Sendable {
         let generation: Int
         /// Seconds since the epoch.
         let startedAt: Double
-        /// The heartbeat slot it stamps.
-        let heartbeatSlot: Int
+        /// The slot of the worker-slot region it stamps and counts in.
+        let slot: Int
     }
 
     /// Everything, at one moment.
@@ -57,10 +58,10 @@ package final class MasterStats: Sendable {
         self.state.withLock { $0 }
     }
 
-    /// Worker `pid` was spawned for `index`, stamping `heartbeatSlot`.
-    package func workerStarted(index: Int, pid: Int32, heartbeatSlot: Int) {
+    /// Worker `pid` was spawned for `index`, into `slot`.
+    package func workerStarted(index: Int, pid: Int32, slot: Int) {
         self.state.withLock { state in
-            state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now(), heartbeatSlot: heartbeatSlot)
+            state.workers[pid] = Worker(index: index, pid: pid, generation: state.generation, startedAt: Self.now(), slot: slot)
         }
     }
 
@@ -127,9 +128,9 @@ package final class MasterStats: Sendable {
     }
 
     /// How long ago worker `pid` last stamped its heartbeat, in nanoseconds; 0 when unknown.
-    static func heartbeatAge(of pid: Int32, in snapshot: Snapshot, region: HeartbeatRegion) -> UInt64 {
-        guard let slot = snapshot.workers[pid]?.heartbeatSlot else { return 0 }
-        return region.age(index: slot)
+    static func heartbeatAge(of pid: Int32, in snapshot: Snapshot, region: WorkerSlotRegion) -> UInt64 {
+        guard let slot = snapshot.workers[pid]?.slot, slot >= 0, slot < region.slots else { return 0 }
+        return region.slot(slot).heartbeatAge()
     }
 
     /// Wall-clock seconds since the epoch.

@@ -9,7 +9,7 @@ struct MetricsPage {
     let stats: MasterStats.Snapshot
     let families: [MetricFamily]
 
-    init(snapshot: MetricsSnapshot, stats: MasterStats.Snapshot, heartbeats: HeartbeatRegion, version: String) {
+    init(snapshot: MetricsSnapshot, stats: MasterStats.Snapshot, heartbeats: WorkerSlotRegion, version: String) {
         self.snapshot = snapshot
         self.stats = stats
         let live = snapshot.workers

@@ -4,32 +4,29 @@ import SwiftcornSystem
 /// What the side port answers: `/metrics` (or the configured path), `/stats`, `/healthz`.
 ///
 /// Runs on the side port's event loop thread, never on the master's loop, so a scrape can take
-/// its time and the master never waits for it; it reads only the shared region, the heartbeat
-/// region and the master's stats, all of which are safe to read from another thread.
+/// its time and the master never waits for it; it reads only the worker-slot region (metrics and
+/// heartbeats) and the master's stats, all of which are safe to read from another thread.
 package struct SidePortRoutes: Sendable {
     let metricsPath: String
     /// The bearer token `/metrics` and `/stats` require, if any.
     let authToken: String?
-    let aggregator: MetricsAggregator
+    let slots: WorkerSlots
     let stats: MasterStats
-    let heartbeats: HeartbeatRegion
     let version: String
 
-    /// Routes that render `aggregator`'s workers, the master's `stats` and `heartbeats`;
+    /// Routes that render the workers' `slots` and the master's `stats`;
     /// `authToken` guards `/metrics` and `/stats` when set.
     package init(
         metricsPath: String,
         authToken: String?,
-        aggregator: MetricsAggregator,
+        slots: WorkerSlots,
         stats: MasterStats,
-        heartbeats: HeartbeatRegion,
         version: String
     ) {
         self.metricsPath = metricsPath
         self.authToken = authToken
-        self.aggregator = aggregator
+        self.slots = slots
         self.stats = stats
-        self.heartbeats = heartbeats
         self.version = version
     }
 
@@ -41,13 +38,13 @@ package struct SidePortRoutes: Sendable {
         switch request.path {
         case "/healthz":
             // Open to load balancers and orchestrators, like nginx's stub status is usually.
-            return HealthCheck(stats: self.stats.snapshot, heartbeats: self.heartbeats).response
+            return HealthCheck(stats: self.stats.snapshot, heartbeats: self.slots.region).response
         case self.metricsPath, "/stats":
             if let authToken, !Self.authorized(request.authorization, token: authToken) {
                 return .text(401, "a bearer token is required\n", headers: [("WWW-Authenticate", "Bearer realm=\"swiftcorn\"")])
             }
             if request.path == "/stats" {
-                return StatsPage(workers: self.aggregator.workerSamples(), stats: self.stats.snapshot, heartbeats: self.heartbeats).response
+                return StatsPage(workers: self.slots.workerSamples(), stats: self.stats.snapshot, heartbeats: self.slots.region).response
             }
             return self.metrics(request, scratch: scratch)
         default:
@@ -58,9 +55,9 @@ package struct SidePortRoutes: Sendable {
     private func metrics(_ request: SidePortRequest, scratch: ScrapeScratch) -> SidePortResponse {
         let format = ExpositionFormat(accept: request.accept)
         let page = MetricsPage(
-            snapshot: self.aggregator.snapshot(),
+            snapshot: self.slots.snapshot(),
             stats: self.stats.snapshot,
-            heartbeats: self.heartbeats,
+            heartbeats: self.slots.region,
             version: self.version
         )
         ExpositionRenderer(format: format, masterStarted: page.stats.startedAt).render(page.snapshot, families: page.families, into: &scratch.text)

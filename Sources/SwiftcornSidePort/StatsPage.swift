@@ -11,7 +11,7 @@ struct StatsPage {
     /// What the live workers' slots say.
     let workers: [WorkerSample]
     let stats: MasterStats.Snapshot
-    let heartbeats: HeartbeatRegion
+    let heartbeats: WorkerSlotRegion
 
     /// The response.
     var response: SidePortResponse {

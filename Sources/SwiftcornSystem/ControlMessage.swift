@@ -32,7 +32,8 @@ public enum ControlMessage: Sendable, Equatable {
 
     /// Sends this message on the control pipe a worker inherited, if it has one.
     public func send() {
-        guard let text = getenv(WorkerEnvironment.controlFD), let descriptor = Int32(String(cString: text)) else { return }
+        guard let launch = WorkerLaunch.current else { return }
+        let descriptor = launch.descriptors.controlPipe
         var line = self.line
         line.withUTF8 { bytes in
             _ = write(descriptor, bytes.baseAddress, bytes.count)

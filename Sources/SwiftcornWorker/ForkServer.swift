@@ -1,6 +1,6 @@
 import CSwiftcornSystem
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornSystem
 
 #if canImport(Glibc)
@@ -21,28 +21,31 @@ import Glibc
 public enum ForkServer {
     /// Whether the master started this process as its fork server.
     public static var isForkServer: Bool {
-        getenv(WorkerEnvironment.forkServerFD) != nil
+        WorkerLaunch.startedAsForkServer()
     }
 
     /// Serves the master's fork requests until the master closes the socket; forked workers
     /// serve `makeResponder`'s application instead of returning.
     public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
-        let socket = getenv(WorkerEnvironment.forkServerFD).flatMap { Int32(String(cString: $0)) } ?? -1
-        let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
-        if let bindNow = getenv("LD_BIND_NOW"), "LD_BIND_NOW=" + String(cString: bindNow) == WorkerEnvironment.forkServerBindNow {
+        if let bindNow = getenv("LD_BIND_NOW"), "LD_BIND_NOW=" + String(cString: bindNow) == WorkerLaunch.forkServerBindNow {
             unsetenv("LD_BIND_NOW")
         }
         // SIGKILL: every other signal is blocked here, for the workers to inherit the mask.
         _ = cswiftcorn_set_parent_death_signal(SIGKILL)
-        guard getppid() == masterPID else { exit(0) }
+        guard let launch = WorkerLaunch.current, launch.role == .forkServer, getppid() == launch.masterPID else { exit(0) }
+        let socket = launch.descriptors.forkServer
         // Nothing here may log: the error log's first use starts its writer thread, and a
         // process with two threads must not fork (every request would then be refused).
         // A configuration the server cannot read is refused per request: the master then
         // executes a worker, which reports the error through the usual boot failure.
-        let configuration = try? WorkerProcess.handedOverConfiguration()
+        let configuration = try? ConfigurationCoding.decode(launch.settings)
         WorkerProcess.shareOneMallocArena()
         if let configuration { Self.warmUp(configuration) }
-        let foreignDescriptor = Self.firstForeignDescriptor(socket: socket)
+        // A descriptor the master did not hand over was opened by code that ran before
+        // `Swiftcorn.main` (an app built in `main`'s argument): `closefrom` would pull it from
+        // under the app in a forked worker, or every worker would share it.
+        let allowed = [0, 1, 2] + launch.descriptors.inherited(forkServer: true)
+        let foreignDescriptor = cswiftcorn_first_descriptor_not_in(allowed, Int32(allowed.count))
         while let request = Self.receive(on: socket) {
             let refusal: ForkRequest.Refusal? =
                 if configuration == nil {
@@ -64,7 +67,7 @@ public enum ForkServer {
                 // giving it up still learns of every worker it forked (see `abandon`). A master
                 // that stopped listening has given the slot to another worker.
                 guard Self.answer(Int64(getpid()), on: socket) else { _exit(0) }
-                Self.becomeWorker(request, socket: socket, masterPID: masterPID)
+                Self.becomeWorker(request, of: launch)
                 Self.runOnFreshThread {
                     WorkerProcess.run(hooks: hooks, makeResponder: makeResponder, decoded: configuration)
                 }
@@ -75,16 +78,6 @@ public enum ForkServer {
             }
         }
         exit(0)
-    }
-
-    /// The lowest descriptor the master did not hand over, or -1: one opened by code that ran
-    /// before `Swiftcorn.main` (an app built in `main`'s argument), which `closefrom` would pull
-    /// from under the app in a forked worker, or which every worker would share.
-    private static func firstForeignDescriptor(socket: Int32) -> Int32 {
-        let sockets = getenv(WorkerEnvironment.listenFDs).flatMap { Int32(String(cString: $0)) } ?? 0
-        var allowed: [Int32] = [0, 1, 2, 3 + sockets, 4 + sockets, socket] + (0..<sockets).map { 3 + $0 }
-        if getenv(WorkerEnvironment.metricsFD) != nil { allowed.append(5 + sockets) }
-        return cswiftcorn_first_descriptor_not_in(allowed, Int32(allowed.count))
     }
 
     /// The next request; `nil` once the master has closed the socket.
@@ -107,19 +100,14 @@ public enum ForkServer {
 
     /// Turns the forked process into the worker `request` describes, as if the master had
     /// executed it: same descriptors, same environment, its own name.
-    private static func becomeWorker(_ request: ForkRequest, socket: Int32, masterPID: pid_t) {
-        cswiftcorn_close_from(socket)
-        unsetenv(WorkerEnvironment.forkServerFD)
-        setenv(WorkerEnvironment.workerIndex, "\(request.index)", 1)
-        setenv(WorkerEnvironment.heartbeatSlot, "\(request.heartbeatSlot)", 1)
-        if let metricsSlot = request.metricsSlot {
-            setenv(WorkerEnvironment.metricsSlot, "\(metricsSlot)", 1)
-        } else {
-            unsetenv(WorkerEnvironment.metricsFD)
-        }
-        Self.rename(worker: request.index)
+    private static func becomeWorker(_ request: ForkRequest, of server: WorkerLaunch) {
+        var launch = server
+        launch.role = .worker(request.assignment)
+        cswiftcorn_close_from(server.descriptors.firstClosed(forkServer: false))
+        launch.export()
+        Self.rename(worker: request.assignment.index)
         // A master that died since the request has no use for this worker.
-        if getppid() != masterPID { _exit(0) }
+        if getppid() != launch.masterPID { _exit(0) }
     }
 
     /// Rewrites the command line `ps` shows, `NAME: fork server`, as `NAME: worker N`: the two
@@ -128,7 +116,7 @@ public enum ForkServer {
         guard let title = CommandLine.unsafeArgv[0] else { return }
         let capacity = strlen(title)
         let current = String(cString: title)
-        let suffix = WorkerEnvironment.forkServerTitle
+        let suffix = WorkerLaunch.forkServerTitle
         let name = current.hasSuffix(suffix) ? String(current.dropLast(suffix.count)) : current
         var bytes = "\(name): worker \(index)".utf8.makeIterator()
         for offset in 0..<capacity {

@@ -1,6 +1,6 @@
 import SwiftcornMetrics
 
-/// Where a worker's requests are measured: its slot of the master's metrics region and statsd,
+/// Where a worker's requests are measured: its slot of the master's worker-slot region and statsd,
 /// each absent when turned off.
 struct WorkerInstruments: Sendable {
     /// The server's Prometheus instruments.

@@ -2,9 +2,10 @@ import CSwiftcornSystem
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornLogging
+import SwiftcornMetrics
 import SwiftcornSystem
 import Synchronization
 
@@ -13,23 +14,13 @@ import Glibc
 #endif
 
 extension WorkerProcess {
-    /// Each event loop stamps the shared heartbeat slot from the loop itself: a loop that blocks
+    /// Each event loop stamps the heartbeat of the worker's slot from the loop itself: a loop that blocks
     /// stops stamping, and the master aborts the worker after `timeout`.
-    static func startHeartbeat(index: Int, group: MultiThreadedEventLoopGroup, configuration: ServerConfiguration, logger: Logger) {
-        guard let text = getenv(WorkerEnvironment.heartbeatFD), let descriptor = Int32(String(cString: text)) else { return }
-        let region: HeartbeatRegion
-        do {
-            region = try HeartbeatRegion.map(fileDescriptor: descriptor, slots: WorkerEnvironment.heartbeatSlots)
-        } catch {
-            logger.error("cannot map the heartbeat region; the master will time this worker out", metadata: ["error": "\(error)"])
-            return
-        }
-        // The master lends each worker process its own slot (the index is the fallback).
-        let slot = getenv(WorkerEnvironment.heartbeatSlot).flatMap { Int(String(cString: $0)) } ?? index
+    static func startHeartbeat(slot: WorkerSlot, group: MultiThreadedEventLoopGroup, configuration: ServerConfiguration) {
         let period = TimeAmount(min(configuration.timeout / 4, .milliseconds(250)))
         for (offset, loop) in group.makeIterator().enumerated() {
             loop.scheduleRepeatedTask(initialDelay: .zero, delay: period) { _ in
-                region.stamp(index: slot, loop: offset)
+                slot.stamp(loop: offset)
             }
         }
     }

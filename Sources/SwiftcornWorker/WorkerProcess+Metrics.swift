@@ -11,9 +11,9 @@ import Glibc
 #endif
 
 extension WorkerProcess {
-    /// Maps the metrics slot the master lent this worker, installs the swift-metrics backend on
-    /// it (before the app is built, so the app's instruments land there) and starts statsd.
-    static func startInstruments(index: Int, configuration: ServerConfiguration, logger: Logger) -> WorkerInstruments {
+    /// Installs the swift-metrics backend on the worker's `slot` when it is measured (before the
+    /// app is built, so the app's instruments land there) and starts statsd.
+    static func startInstruments(index: Int, slot: WorkerSlot?, configuration: ServerConfiguration, logger: Logger) -> WorkerInstruments {
         var statsd: StatsdClient?
         do {
             statsd = try StatsdClient.start(for: configuration.statsd)
@@ -24,17 +24,8 @@ extension WorkerProcess {
         if let statsd {
             ErrorLog.observeWarnings { level, carriesError in statsd.countLogRecord(level: level, carriesError: carriesError) }
         }
-        guard let fdText = getenv(WorkerEnvironment.metricsFD), let slotText = getenv(WorkerEnvironment.metricsSlot),
-            let descriptor = Int32(String(cString: fdText)), let number = Int(String(cString: slotText))
-        else { return WorkerInstruments(http: nil, statsd: statsd) }
-        let slot: MetricsSlot
-        do {
-            slot = try MetricsRegion.mapSlot(fileDescriptor: descriptor, number: number)
-        } catch {
-            logger.error("cannot map the metrics slot; this worker's requests are not measured", metadata: ["error": "\(error)"])
-            return WorkerInstruments(http: nil, statsd: statsd)
-        }
-        let writer = SlotWriter(slot: slot, workerIndex: index)
+        guard let slot else { return WorkerInstruments(http: nil, statsd: statsd) }
+        let writer = SlotWriter(slot: slot.metrics, workerIndex: index)
         let mirror = configuration.statsd.includeAppMetrics ? statsd : nil
         MetricsSystem.bootstrap(SlotMetricsFactory(writer: writer, statsd: mirror))
         return WorkerInstruments(http: HTTPServerMetrics(writer: writer), statsd: statsd)

@@ -2,8 +2,8 @@ import CSwiftcornSystem
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornLogging
 import SwiftcornMetrics
 import SwiftcornSystem
@@ -17,7 +17,7 @@ extension WorkerProcess {
     /// Exits with the boot-failure status once the records saying why are written.
     static func exitBootFailure() -> Never {
         ErrorLog.writer.flush()
-        Self.leave(WorkerEnvironment.bootFailureExitCode)
+        Self.leave(WorkerLaunch.bootFailureExitCode)
     }
 
     /// Ends the worker process with `status` once stdio is flushed, without running the
@@ -39,6 +39,7 @@ extension WorkerProcess {
     static func superviseUntilStopped(
         server: WorkerServer,
         signals: consuming SignalDescriptor,
+        workerIndex: Int,
         masterPID: pid_t,
         configuration: ServerConfiguration,
         accessLog: LogWriter?,
@@ -48,7 +49,6 @@ extension WorkerProcess {
         hooks: ServerHooks,
         logger: Logger
     ) -> Never {
-        let workerIndex = getenv(WorkerEnvironment.workerIndex).flatMap { Int(String(cString: $0)) } ?? 0
         // Every record queued before the worker exits is written: nothing is lost on a graceful stop.
         func exitFlushing(_ status: Int32) -> Never {
             hooks.workerExit?(workerIndex)

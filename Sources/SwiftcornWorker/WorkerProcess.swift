@@ -2,9 +2,10 @@ import CSwiftcornSystem
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornLogging
+import SwiftcornMetrics
 import SwiftcornSystem
 import Synchronization
 
@@ -20,7 +21,7 @@ import Glibc
 public enum WorkerProcess {
     /// Whether this process was spawned as a worker.
     public static var isWorker: Bool {
-        getenv(WorkerEnvironment.workerIndex) != nil
+        WorkerLaunch.startedAsWorker()
     }
 
     /// Runs the worker role until it is told to stop; never returns.
@@ -38,9 +39,13 @@ public enum WorkerProcess {
         makeResponder: (ServerConfiguration) throws -> any Responder,
         decoded: ServerConfiguration?
     ) -> Never {
-        let index = Int(String(cString: getenv(WorkerEnvironment.workerIndex))) ?? 0
         // Records carry the worker index and pid themselves (ErrorLog knows them).
         let logger = Logger(label: "swiftcorn.worker")
+        guard let launch = WorkerLaunch.current, let assignment = launch.assignment else {
+            logger.critical("the master's launch variables are missing or malformed")
+            Self.exitBootFailure()
+        }
+        let index = assignment.index
 
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -53,15 +58,14 @@ public enum WorkerProcess {
             logger.critical("cannot set up signal handling", metadata: ["error": "\(error)"])
             Self.exitBootFailure()
         }
-        let masterPID = getenv(WorkerEnvironment.masterPID).flatMap { pid_t(String(cString: $0)) } ?? getppid()
         _ = cswiftcorn_set_parent_death_signal(SIGTERM)
-        if getppid() != masterPID {
+        if getppid() != launch.masterPID {
             Self.leave(0)
         }
 
         let configuration: ServerConfiguration
         do {
-            configuration = try decoded ?? Self.handedOverConfiguration()
+            configuration = try decoded ?? ConfigurationCoding.decode(launch.settings)
         } catch {
             logger.critical("cannot read the configuration handed over by the master", metadata: ["error": "\(error)"])
             Self.exitBootFailure()
@@ -71,13 +75,18 @@ public enum WorkerProcess {
             worker: index,
             level: Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         )
-        let socketCount = getenv(WorkerEnvironment.listenFDs).flatMap { Int(String(cString: $0)) } ?? 0
+        let slot = Self.mapSlot(launch, logger: logger)
 
         NIOSingletons.groupLoopCountSuggestion = configuration.threads
         // Responders then run on the worker's event loops: no thread hop between the socket and the app.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
-        let instruments = Self.startInstruments(index: index, configuration: configuration, logger: logger)
+        let instruments = Self.startInstruments(
+            index: index,
+            slot: assignment.measured ? slot : nil,
+            configuration: configuration,
+            logger: logger
+        )
         let responder: any Responder
         do {
             responder = try makeResponder(configuration)
@@ -92,7 +101,7 @@ public enum WorkerProcess {
         do {
             server = try WorkerServer.start(
                 group: MultiThreadedEventLoopGroup.singleton,
-                socketCount: socketCount,
+                sockets: launch.descriptors.sockets,
                 configuration: configuration,
                 workerIndex: index,
                 responder: responder,
@@ -106,8 +115,10 @@ public enum WorkerProcess {
             logger.critical("cannot serve on the inherited sockets", metadata: ["error": "\(error)"])
             Self.exitBootFailure()
         }
-        logger.debug("worker serving", metadata: ["sockets": "\(socketCount)"])
-        Self.startHeartbeat(index: index, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration, logger: logger)
+        logger.debug("worker serving", metadata: ["sockets": "\(launch.socketCount)"])
+        if let slot {
+            Self.startHeartbeat(slot: slot, group: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        }
         let counters = Self.exportCounters(instruments, accessLog: accessLog, loop: MultiThreadedEventLoopGroup.singleton.next())
         hooks.postWorkerInit?(index)
         // The master stops a worker this one replaces only once this one accepts.
@@ -115,7 +126,8 @@ public enum WorkerProcess {
         Self.superviseUntilStopped(
             server: server,
             signals: signals,
-            masterPID: masterPID,
+            workerIndex: index,
+            masterPID: launch.masterPID,
             configuration: configuration,
             accessLog: accessLog,
             inFlight: inFlight,
@@ -126,8 +138,17 @@ public enum WorkerProcess {
         )
     }
 
-    /// The configuration the master handed over in the environment.
-    static func handedOverConfiguration() throws -> ServerConfiguration {
-        try ConfigurationCoding.decode(getenv(WorkerEnvironment.configuration).map { String(cString: $0) } ?? "")
+    /// Maps the slot the master lent this worker process; `nil` (after logging why) when it cannot.
+    private static func mapSlot(_ launch: WorkerLaunch, logger: Logger) -> WorkerSlot? {
+        guard let assignment = launch.assignment else { return nil }
+        do {
+            return try WorkerSlotRegion.mapSlot(fileDescriptor: launch.descriptors.slotRegion, number: assignment.slot)
+        } catch {
+            logger.error(
+                "cannot map this worker's slot; its requests are not measured and the master will time it out",
+                metadata: ["error": "\(error)"]
+            )
+            return nil
+        }
     }
 }

@@ -2,8 +2,8 @@ import CSwiftcornSystem
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornLogging
 
 #if canImport(Glibc)
@@ -21,10 +21,10 @@ final class WorkerServer: Sendable {
         self.acceptor = acceptor
     }
 
-    /// Starts serving on the listening sockets at fds `3 ..< 3 + socketCount`.
+    /// Starts serving on the inherited listening `sockets` (``WorkerLaunch/Descriptors``).
     static func start(
         group: MultiThreadedEventLoopGroup,
-        socketCount: Int,
+        sockets: [Int32],
         configuration: ServerConfiguration,
         workerIndex: Int,
         responder: any Responder,
@@ -59,8 +59,7 @@ final class WorkerServer: Sendable {
         }
 
         var listeners: [SocketAcceptor.Listener] = []
-        for offset in 0..<socketCount {
-            let descriptor = Int32(3 + offset)
+        for descriptor in sockets {
             let isTCP = SocketAcceptor.Listener.isTCP(descriptor)
             // Re-issuing listen sets the configured backlog whatever a previous owner asked for.
             Glibc.listen(descriptor, Int32(clamping: configuration.backlog))

@@ -50,7 +50,7 @@ struct HeartbeatTests {
             var indices: [String: Int] = [:]
             for pid in server.workerPIDs {
                 let environment = ProcFS.environment(of: pid)
-                guard let slot = environment["SWIFTCORN_HEARTBEAT_SLOT"], let index = environment["SWIFTCORN_WORKER_INDEX"] else { continue }
+                guard let slot = environment["SWIFTCORN_WORKER_SLOT"], let index = environment["SWIFTCORN_WORKER_INDEX"] else { continue }
                 slotsSeen += 1
                 if let other = slots[slot] { clashes.append("pids \(other) and \(pid) share slot \(slot)") }
                 slots[slot] = pid
@@ -59,7 +59,7 @@ struct HeartbeatTests {
             if indices.values.contains(where: { $0 > 1 }) { sharedIndexSeen = true }
         }
         _ = try load.finish()
-        #expect(slotsSeen > 0, "workers carry SWIFTCORN_HEARTBEAT_SLOT")
+        #expect(slotsSeen > 0, "workers carry SWIFTCORN_WORKER_SLOT")
         #expect(clashes.isEmpty, "\(clashes.prefix(3))")
         #expect(sharedIndexSeen, "no hand-over was observed; recycling every 40 requests should show one")
     }

@@ -25,7 +25,7 @@ struct PreforkTests {
         var handover: [String] = []
         func unexpected(_ descriptors: [Int: String]) -> [Int: String] {
             // Whatever else is open was created by the worker itself (epoll, eventfd, signalfd…).
-            descriptors.filter { $0.key > 7 && !handover.contains($0.value) && !$0.value.hasPrefix("anon_inode:") }
+            descriptors.filter { $0.key > 6 && !handover.contains($0.value) && !$0.value.hasPrefix("anon_inode:") }
         }
         // The readiness probe's connection stays open in the worker until it has seen the
         // client's close, and the handover socket has a name only once it is bound.
@@ -37,11 +37,10 @@ struct PreforkTests {
         }
         #expect(descriptors[3]?.hasPrefix("socket:") == true)
         #expect(descriptors[4]?.hasPrefix("socket:") == true)
-        // After the sockets, the control pipe to the master (ready / retire messages), the
-        // shared heartbeat region and the shared metrics region.
+        // After the sockets, the control pipe to the master (ready / retire messages) and the
+        // shared worker-slot region (heartbeats and metrics).
         #expect(descriptors[5]?.hasPrefix("pipe:") == true)
-        #expect(descriptors[6]?.hasPrefix("/memfd:swiftcorn-heartbeats") == true)
-        #expect(descriptors[7]?.hasPrefix("/memfd:swiftcorn-metrics") == true)
+        #expect(descriptors[6]?.hasPrefix("/memfd:swiftcorn-worker-slots") == true)
         // The sockets are the master's own listening sockets, shared, not copies.
         let masterFiles = Set(ProcFS.openDescriptors(of: server.pid).filter { $0.key > 2 }.values)
         #expect(masterFiles.contains(descriptors[3] ?? "") && masterFiles.contains(descriptors[4] ?? ""))

@@ -72,10 +72,6 @@ int cswiftcorn_eventfd(int blocking);
 /// Creates a close-on-exec anonymous shared memory file; -1 and errno on failure.
 int cswiftcorn_memfd(const char *name);
 
-/// Atomic 64-bit store and load on shared memory, with release / acquire ordering.
-void cswiftcorn_store_u64(uint64_t *address, uint64_t value);
-uint64_t cswiftcorn_load_u64(const uint64_t *address);
-
 /// CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine.
 uint64_t cswiftcorn_monotonic_ns(void);
 

@@ -4,11 +4,10 @@ import Atomics
 import Glibc
 #endif
 
-/// What ``MetricsAggregator`` keeps under its lock.
+/// What ``WorkerSlots`` keeps under its lock.
 struct AggregatorState: ~Copyable {
-    var freeSlots: [Int]
-    var lent: [Int: LentSlot] = [:]
-    var slotsByPid: [Int32: Int] = [:]
+    /// Which slot each worker process has.
+    var lender: SlotLender
     var series: [AggregateSeries] = []
     var lookup: [SeriesName: Int] = [:]
     var familyMembers: [String: [Int]] = [:]
@@ -19,30 +18,30 @@ struct AggregatorState: ~Copyable {
     var retiredCPUSeconds: [Int: Double] = [:]
     var droppedSeries: UInt64 = 0
 
-    init(freeSlots: [Int]) {
-        self.freeSlots = freeSlots
+    init(slots: Int) {
+        self.lender = SlotLender(count: slots)
     }
 
     /// Reads the descriptors slot `number` published since the last read.
-    mutating func sync(slot number: Int, region: MetricsRegion) {
-        guard var lent = self.lent[number] else { return }
-        let slot = region.slot(number)
+    mutating func sync(slot number: Int, region: WorkerSlotRegion) {
+        guard var mapping = self.lender.loans[number]?.mapping else { return }
+        let slot = region.slot(number).metrics
         // Words a worker wrote are read as untrusted: a bad value is skipped, never trapped on.
         let published = Int(min(slot.header(.seriesCount).load(ordering: .acquiring), UInt64(SlotLayout.seriesCapacity)))
-        guard published > lent.mapping.count else { return }
-        for index in lent.mapping.count..<published {
+        guard published > mapping.count else { return }
+        for index in mapping.count..<published {
             let descriptor = slot.descriptor(index)
             guard let kind = SeriesKind(rawValue: UInt8(truncatingIfNeeded: descriptor[0])),
                 descriptor[1] <= UInt64(SlotLayout.valueCapacity - kind.wordCount),
                 descriptor[2] <= UInt64(SlotLayout.nameCapacity), descriptor[3] <= UInt64(SlotLayout.nameCapacity) - descriptor[2],
                 let name = SeriesName(stored: UnsafeBufferPointer(start: slot.names + Int(descriptor[2]), count: Int(descriptor[3])))
             else {
-                lent.mapping.append((-1, 0))
+                mapping.append((-1, 0))
                 continue
             }
-            lent.mapping.append((self.aggregate(name, kind: kind), Int(descriptor[1])))
+            mapping.append((self.aggregate(name, kind: kind), Int(descriptor[1])))
         }
-        self.lent[number] = lent
+        self.lender.setMapping(mapping, of: number)
     }
 
     /// The aggregate series of `name`, created if new; `-1` when it exists with another kind.

@@ -1,8 +1,9 @@
 import Atomics
 
-/// One worker's part of the shared metrics region: written by that worker only, read by the master.
+/// The metrics part of a worker's slot (``WorkerSlot``): written by that worker only, read by
+/// the master. Offsets are ``SlotLayout``'s, from the slot's start.
 package struct MetricsSlot: @unchecked Sendable {
-    /// The slot's first byte.
+    /// The first byte of the slot (not of its metrics part).
     package let base: UnsafeMutableRawPointer
 
     /// Wraps the slot at `base`.
@@ -13,7 +14,7 @@ package struct MetricsSlot: @unchecked Sendable {
     /// A header word as an atomic.
     @inline(__always)
     package func header(_ word: SlotHeader) -> UnsafeAtomic<UInt64> {
-        UnsafeAtomic(at: self.word(at: word.rawValue * 8))
+        UnsafeAtomic(at: self.word(at: SlotLayout.headerOffset + word.rawValue * 8))
     }
 
     /// The words of descriptor `index`.
@@ -33,7 +34,7 @@ package struct MetricsSlot: @unchecked Sendable {
     }
 
     /// Zeroes what a previous worker used, so the next one starts from nothing (master, before
-    /// lending the slot; only touched pages are written).
+    /// lending the slot; only touched pages are written). The heartbeat is the spawner's to reset.
     package func clear() {
         // Clamped before conversion: whatever a worker wrote, the master zeroes only the slot.
         let series = Int(min(self.header(.seriesCount).load(ordering: .acquiring), UInt64(SlotLayout.seriesCapacity)))
@@ -46,7 +47,7 @@ package struct MetricsSlot: @unchecked Sendable {
         )
         (self.base + SlotLayout.valuesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: values * 8)
         (self.base + SlotLayout.namesOffset).initializeMemory(as: UInt8.self, repeating: 0, count: names)
-        self.base.initializeMemory(as: UInt8.self, repeating: 0, count: SlotLayout.headerWords * 8)
+        (self.base + SlotLayout.headerOffset).initializeMemory(as: UInt8.self, repeating: 0, count: SlotLayout.headerWords * 8)
     }
 
     @inline(__always)

@@ -4,20 +4,20 @@ import Testing
 @testable import SwiftcornMetrics
 
 @Suite("Metrics store and aggregation")
-struct MetricsAggregatorTests {
-    let region: MetricsRegion
-    let aggregator: MetricsAggregator
+struct WorkerSlotsTests {
+    let region: WorkerSlotRegion
+    let aggregator: WorkerSlots
 
     init() throws {
-        self.region = try MetricsRegion.create(slots: 4)
-        self.aggregator = MetricsAggregator(region: self.region)
+        self.region = try WorkerSlotRegion.create(slots: 4)
+        self.aggregator = WorkerSlots(region: self.region)
     }
 
     /// A slot lent for `index`, attached to a fake pid, and a writer on it.
     func worker(index: Int, pid: Int32) throws -> SlotWriter {
         let number = try #require(self.aggregator.lend(workerIndex: index))
         self.aggregator.attach(slot: number, pid: pid)
-        return SlotWriter(slot: self.region.slot(number), workerIndex: index)
+        return SlotWriter(slot: self.region.slot(number).metrics, workerIndex: index)
     }
 
     func counter(_ snapshot: MetricsSnapshot, _ name: SeriesName) -> UInt64? {
@@ -121,6 +121,118 @@ struct MetricsAggregatorTests {
         let timer = try #require(snapshot.series.first { $0.name.metric == "app_step_seconds" })
         #expect(timer.kind == .durationHistogram)
     }
+
+    @Test("a slot lent again after its worker exited starts clean, its counts folded once")
+    func reusedSlotStartsClean() throws {
+        let first = try #require(self.aggregator.lend(workerIndex: 1))
+        self.aggregator.attach(slot: first, pid: 101)
+        let one = SlotWriter(slot: self.region.slot(first).metrics, workerIndex: 1)
+        let name = SeriesName("things_total")
+        one.series(name, kind: .counter).increment(by: 7)
+        one.series(SeriesName("level"), kind: .gauge).adjust(by: 3)
+        one.requestFinished()
+        self.aggregator.retire(pid: 101, cpuSeconds: 0)
+        // The lowest free slot is lent first: the same slot, cleared.
+        let again = try #require(self.aggregator.lend(workerIndex: 2))
+        #expect(again == first)
+        let slot = self.region.slot(again).metrics
+        #expect(slot.header(.seriesCount).load(ordering: .relaxed) == 0)
+        #expect(slot.header(.requests).load(ordering: .relaxed) == 0)
+        #expect(UnsafeRawPointer(slot.value(0)).load(as: UInt64.self) == 0)
+        self.aggregator.attach(slot: again, pid: 202)
+        let two = SlotWriter(slot: slot, workerIndex: 2)
+        two.series(name, kind: .counter).increment(by: 2)
+        let snapshot = self.aggregator.snapshot()
+        #expect(self.counter(snapshot, name) == 9)
+        #expect(self.counter(snapshot, SeriesName("level")) == 0)
+        #expect(snapshot.requests(workerIndex: 1) == 1)
+        #expect(snapshot.workers.map(\.pid) == [202])
+    }
+
+    @Test("a slot given back after a failed spawn is lent again; retiring an unknown pid changes nothing")
+    func reclaimAndUnknownPid() throws {
+        let number = try #require(self.aggregator.lend(workerIndex: 1))
+        self.aggregator.reclaim(slot: number)
+        #expect(self.aggregator.lend(workerIndex: 1) == number)
+        self.aggregator.attach(slot: number, pid: 101)
+        self.aggregator.retire(pid: 999, cpuSeconds: 1)
+        #expect(self.aggregator.slot(of: 101) == number)
+        #expect(self.aggregator.snapshot().retiredCPUSeconds.isEmpty)
+    }
+
+    @Test("each process stamps its own slot: a stale slot ages while its neighbour is fresh")
+    func heartbeatPerSlot() throws {
+        let old = try #require(self.aggregator.lend(workerIndex: 1))
+        let new = try #require(self.aggregator.lend(workerIndex: 1))
+        self.aggregator.attach(slot: old, pid: 101)
+        self.aggregator.attach(slot: new, pid: 102)
+        #expect(self.aggregator.heartbeatAge(of: 101) == 0, "never reset: no loops watched")
+        self.region.slot(old).resetHeartbeat(loops: 2)
+        self.region.slot(new).resetHeartbeat(loops: 2)
+        // Poll until time visibly passes for the slot nobody stamps.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, (self.aggregator.heartbeatAge(of: 101) ?? 0) < 2_000_000 {
+            self.region.slot(new).stamp(loop: 0)
+            self.region.slot(new).stamp(loop: 1)
+        }
+        self.region.slot(new).stamp(loop: 0)
+        self.region.slot(new).stamp(loop: 1)
+        let stale = try #require(self.aggregator.heartbeatAge(of: 101))
+        let fresh = try #require(self.aggregator.heartbeatAge(of: 102))
+        #expect(stale >= 2_000_000)
+        #expect(fresh < stale)
+        #expect(self.aggregator.heartbeatAge(of: 103) == nil)
+    }
+}
+
+@Suite("The worker-slot lender")
+struct SlotLenderTests {
+    @Test("take, assign, release: slots go to processes, lowest first, and come back")
+    func lifecycle() {
+        var lender = SlotLender(count: 3)
+        #expect(lender.take(workerIndex: 1) == 0)
+        #expect(lender.take(workerIndex: 1) == 1)
+        lender.assign(0, to: 100)
+        lender.assign(1, to: 101)
+        #expect(lender.slot(of: 100) == 0)
+        #expect(lender.slot(of: 101) == 1)
+        #expect(lender.loans[1]?.workerIndex == 1)
+        let released = lender.release(pid: 100)
+        #expect(released?.number == 0)
+        #expect(released?.loan.pid == 100)
+        #expect(lender.slot(of: 100) == nil)
+        #expect(lender.release(pid: 100) == nil, "released once")
+        #expect(lender.take(workerIndex: 2) == 0)
+        #expect(lender.loans[0]?.pid == nil, "a new loan knows no pid yet")
+    }
+
+    @Test("exhaustion: no slot until one is given back or released")
+    func exhaustion() {
+        var lender = SlotLender(count: 2)
+        let first = lender.take(workerIndex: 1)
+        let second = lender.take(workerIndex: 2)
+        #expect(first != nil && second != nil)
+        #expect(lender.take(workerIndex: 3) == nil)
+        lender.giveBack(1)
+        #expect(lender.take(workerIndex: 3) == 1)
+        #expect(lender.take(workerIndex: 4) == nil)
+        lender.assign(0, to: 500)
+        lender.release(pid: 500)
+        #expect(lender.take(workerIndex: 4) == 0)
+        #expect(lender.loans.count == 2)
+    }
+
+    @Test("a slot given back forgets its pid; assigning a slot never taken does nothing")
+    func giveBackAndStrayAssign() {
+        var lender = SlotLender(count: 2)
+        let slot = lender.take(workerIndex: 1)!
+        lender.assign(slot, to: 42)
+        lender.giveBack(slot)
+        #expect(lender.slot(of: 42) == nil)
+        lender.assign(1, to: 43)
+        #expect(lender.slot(of: 43) == nil)
+        #expect(lender.loans.isEmpty)
+    }
 }
 
 @Suite("swift-metrics instruments mirrored to statsd")
@@ -132,8 +244,8 @@ struct StatsdMirrorTests {
             configuration: StatsdClient.Configuration(host: "127.0.0.1", port: UInt16(listener.port), prefix: "app", flushInterval: .seconds(3600))
         )
         defer { client.shutdown() }
-        let region = try MetricsRegion.create(slots: 1)
-        let writer = SlotWriter(slot: region.slot(0), workerIndex: 1)
+        let region = try WorkerSlotRegion.create(slots: 1)
+        let writer = SlotWriter(slot: region.slot(0).metrics, workerIndex: 1)
         let meter = SlotMetricsFactory(writer: writer, statsd: client).makeMeter(label: "queue", dimensions: [])
         meter.set(Double(5))
         meter.increment(by: 2.0)

@@ -5,30 +5,31 @@ import Synchronization
 import Glibc
 #endif
 
-/// The master's view of the metrics region: lends slots to workers, folds the slots of exited
-/// workers into retired totals, and sums everything for a scrape.
+/// The master's side of the ``WorkerSlotRegion``: lends each worker process its slot, reads its
+/// heartbeat, folds the metrics of exited workers into retired totals, and sums everything for a
+/// scrape.
 ///
-/// Folding and summing happen under one lock, so a scrape sees an exited worker's counts either
-/// in its slot or in the retired totals: once, never twice, never zero. Used by the master's loop
-/// (lend, retire) and by the side port's thread (snapshot).
-package final class MetricsAggregator: Sendable {
+/// Lending, folding and summing happen under one lock, so a scrape sees an exited worker's counts
+/// either in its slot or in the retired totals: once, never twice, never zero (Prometheus
+/// counters never go down). Used by the master's loop (lend, attach, retire, heartbeats) and by
+/// the side port's thread (snapshot).
+package final class WorkerSlots: Sendable {
     /// The region the slots live in.
-    package let region: MetricsRegion
+    package let region: WorkerSlotRegion
     private let state: Mutex<AggregatorState>
 
-    /// An aggregator over `region`, all of whose slots are free.
-    package init(region: MetricsRegion) {
+    /// The slots of `region`, all free.
+    package init(region: WorkerSlotRegion) {
         self.region = region
-        self.state = Mutex(AggregatorState(freeSlots: Array((0..<region.slots).reversed())))
+        self.state = Mutex(AggregatorState(slots: region.slots))
     }
 
-    /// Takes a free slot for a worker about to be spawned for `workerIndex`, cleared of any
-    /// previous worker's values; `nil` when every slot is in use (the worker runs unmeasured).
+    /// Takes a free slot for a worker about to be spawned for `workerIndex`, its metrics cleared
+    /// of any previous worker's values; `nil` when every slot is lent.
     package func lend(workerIndex: Int) -> Int? {
         self.state.withLock { state in
-            guard let number = state.freeSlots.popLast() else { return nil }
-            self.region.slot(number).clear()
-            state.lent[number] = LentSlot(workerIndex: workerIndex)
+            guard let number = state.lender.take(workerIndex: workerIndex) else { return nil }
+            self.region.slot(number).metrics.clear()
             return number
         }
     }
@@ -36,36 +37,44 @@ package final class MetricsAggregator: Sendable {
     /// The worker spawned into slot `number` is `pid`.
     package func attach(slot number: Int, pid: Int32) {
         self.state.withLock { state in
-            state.lent[number]?.pid = pid
-            state.slotsByPid[pid] = number
+            state.lender.assign(number, to: pid)
         }
     }
 
     /// The worker for slot `number` could not be spawned: the slot is free again.
     package func reclaim(slot number: Int) {
         self.state.withLock { state in
-            guard state.lent.removeValue(forKey: number) != nil else { return }
-            state.freeSlots.append(number)
+            state.lender.giveBack(number)
         }
+    }
+
+    /// The slot worker `pid` stamps and counts in.
+    package func slot(of pid: Int32) -> Int? {
+        self.state.withLock { state in state.lender.slot(of: pid) }
+    }
+
+    /// How long ago worker `pid`'s least recent event loop stamped its heartbeat, in nanoseconds;
+    /// `nil` when `pid` has no slot.
+    package func heartbeatAge(of pid: Int32) -> UInt64? {
+        self.slot(of: pid).map { self.region.slot($0).heartbeatAge() }
     }
 
     /// Worker `pid` was reaped: its counters move to the retired totals and its slot is freed.
     /// `cpuSeconds` is its whole CPU time from the reaped child's rusage.
     package func retire(pid: Int32, cpuSeconds: Double) {
         self.state.withLock { state in
-            guard let number = state.slotsByPid.removeValue(forKey: pid), let lent = state.lent[number] else { return }
-            let slot = self.region.slot(number)
+            guard let number = state.lender.slot(of: pid) else { return }
+            let slot = self.region.slot(number).metrics
             state.sync(slot: number, region: self.region)
-            for (aggregate, offset) in state.lent[number]?.mapping ?? [] where aggregate >= 0 {
+            guard let (_, loan) = state.lender.release(pid: pid) else { return }
+            for (aggregate, offset) in loan.mapping where aggregate >= 0 {
                 let series = state.series[aggregate]
                 guard !series.kind.isGauge else { continue }
                 SlotSummation.add(slot: slot, offset: offset, kind: series.kind, into: &state.retired, at: series.offset)
             }
-            state.retiredRequests[lent.workerIndex, default: 0] &+= slot.header(.requests).load(ordering: .relaxed)
-            state.retiredCPUSeconds[lent.workerIndex, default: 0] += cpuSeconds
+            state.retiredRequests[loan.workerIndex, default: 0] &+= slot.header(.requests).load(ordering: .relaxed)
+            state.retiredCPUSeconds[loan.workerIndex, default: 0] += cpuSeconds
             state.droppedSeries &+= slot.header(.droppedSeries).load(ordering: .relaxed)
-            state.lent.removeValue(forKey: number)
-            state.freeSlots.append(number)
         }
     }
 
@@ -73,16 +82,16 @@ package final class MetricsAggregator: Sendable {
     /// series: enough for `/stats`.
     package func workerSamples() -> [WorkerSample] {
         self.state.withLock { state in
-            state.lent.keys.sorted().compactMap { number in
-                state.lent[number].flatMap { Self.sample($0, self.region.slot(number)) }
+            state.lender.loans.keys.sorted().compactMap { number in
+                state.lender.loans[number].flatMap { Self.sample($0, self.region.slot(number).metrics) }
             }
         }
     }
 
-    private static func sample(_ lent: LentSlot, _ slot: MetricsSlot) -> WorkerSample? {
-        guard let pid = lent.pid else { return nil }
+    private static func sample(_ loan: SlotLender.Loan, _ slot: MetricsSlot) -> WorkerSample? {
+        guard let pid = loan.pid else { return nil }
         return WorkerSample(
-            workerIndex: lent.workerIndex,
+            workerIndex: loan.workerIndex,
             pid: pid,
             requests: slot.header(.requests).load(ordering: .relaxed),
             inFlight: Int64(bitPattern: slot.header(.inFlight).load(ordering: .relaxed))
@@ -92,7 +101,7 @@ package final class MetricsAggregator: Sendable {
     /// Every series summed over the retired totals and the live slots.
     package func snapshot() -> MetricsSnapshot {
         self.state.withLock { state in
-            let numbers = state.lent.keys.sorted()
+            let numbers = state.lender.loans.keys.sorted()
             for number in numbers {
                 state.sync(slot: number, region: self.region)
             }
@@ -100,14 +109,14 @@ package final class MetricsAggregator: Sendable {
             var workers: [WorkerSample] = []
             var dropped = state.droppedSeries
             for number in numbers {
-                guard let lent = state.lent[number] else { continue }
-                let slot = self.region.slot(number)
-                for (aggregate, offset) in lent.mapping where aggregate >= 0 {
+                guard let loan = state.lender.loans[number] else { continue }
+                let slot = self.region.slot(number).metrics
+                for (aggregate, offset) in loan.mapping where aggregate >= 0 {
                     let series = state.series[aggregate]
                     SlotSummation.add(slot: slot, offset: offset, kind: series.kind, into: &totals, at: series.offset)
                 }
                 dropped &+= slot.header(.droppedSeries).load(ordering: .relaxed)
-                if let sample = Self.sample(lent, slot) {
+                if let sample = Self.sample(loan, slot) {
                     workers.append(sample)
                 }
             }
