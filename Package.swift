@@ -5,9 +5,10 @@ let strictConcurrency: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+// Linux only: the server is built on signalfd, memfd, SO_REUSEPORT, prctl and journald, so no
+// Apple platform is declared.
 let package = Package(
     name: "swiftcorn",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Swiftcorn", targets: ["Swiftcorn"]),
         .library(name: "SwiftcornStatic", targets: ["SwiftcornStatic"]),
@@ -72,6 +73,7 @@ let package = Package(
         .target(
             name: "SwiftcornArbiter",
             dependencies: [
+                "CSwiftcornSystem",
                 "SwiftcornSystem",
                 "SwiftcornTime",
                 "CSystemd",
@@ -104,6 +106,7 @@ let package = Package(
         .target(
             name: "SwiftcornWorker",
             dependencies: [
+                "CSwiftcornSystem",
                 "SwiftcornTime",
                 "SwiftcornSystem",
                 "SwiftcornConfig",
@@ -128,6 +131,8 @@ let package = Package(
                 "SwiftcornConfig",
                 "SwiftcornApp",
                 "SwiftcornWorker",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -190,7 +195,6 @@ let package = Package(
         ),
         .target(
             name: "SwiftcornTestKit",
-            dependencies: ["CSwiftcornSystem"],
             path: "Tests/SwiftcornTestKit",
             swiftSettings: strictConcurrency
         ),
@@ -206,12 +210,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornMetricsTests",
-            dependencies: ["SwiftcornMetrics", "SwiftcornTestKit", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: ["SwiftcornMetrics", "SwiftcornTestKit"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
             name: "SwiftcornArbiterTests",
-            dependencies: ["SwiftcornArbiter", "SwiftcornSystem"],
+            dependencies: ["SwiftcornArbiter", "SwiftcornConfig", "SwiftcornSystem", "SwiftcornTime"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
