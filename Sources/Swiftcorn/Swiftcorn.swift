@@ -1,3 +1,4 @@
+import Logging
 import SwiftcornArbiter
 import SwiftcornConfig
 import SwiftcornLogging

@@ -16,7 +16,7 @@ import Glibc
 ///
 /// It sets up what the master owns (sockets, pidfile, control pipe, worker-slot region) and hands
 /// them to a ``MasterLoop``, which runs on the main thread until the master stops.
-public struct Arbiter {
+package struct Arbiter {
     let configuration: ServerConfiguration
     let reloader: ConfigurationReloader
     let executablePath: String
@@ -32,7 +32,7 @@ public struct Arbiter {
 
     /// Creates a master for `configuration` that spawns `executablePath` as its workers and
     /// re-reads its configuration with `reloader`.
-    public init(
+    package init(
         configuration: ServerConfiguration,
         reloader: ConfigurationReloader,
         executablePath: String,
@@ -56,7 +56,7 @@ public struct Arbiter {
     ///
     /// Must be called before the process starts any other thread, so that every thread inherits
     /// the blocked signal mask the signalfd depends on.
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         self.hooks.onStarting?()
         let predecessor = getenv(UpgradeEnvironment.oldMasterPID).flatMap { pid_t(String(cString: $0)) }

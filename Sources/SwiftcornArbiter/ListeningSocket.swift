@@ -9,13 +9,13 @@ import Glibc
 ///
 /// The descriptor is close-on-exec and moved above the range workers receive (3…), so that
 /// spawning can `dup2` sockets into place without one overwriting another.
-public struct ListeningSocket: Sendable {
+package struct ListeningSocket: Sendable {
     /// The file descriptor in the master.
-    public let fileDescriptor: Int32
+    package let fileDescriptor: Int32
     /// The address it was bound to.
-    public let address: BindAddress
+    package let address: BindAddress
     /// systemd's name for a socket it passed; `nil` for sockets the master bound.
-    public let activationName: String?
+    package let activationName: String?
 
     init(fileDescriptor: Int32, address: BindAddress, activationName: String? = nil) {
         self.fileDescriptor = fileDescriptor
@@ -27,7 +27,7 @@ public struct ListeningSocket: Sendable {
     static let lowestDescriptor: Int32 = 64
 
     /// Binds and listens on `address` with `SO_REUSEADDR` and `backlog`.
-    public static func bind(_ address: BindAddress, backlog: Int) throws(SystemCallError) -> ListeningSocket {
+    package static func bind(_ address: BindAddress, backlog: Int) throws(SystemCallError) -> ListeningSocket {
         let subject = address.description
         let fd: Int32
         switch address {
@@ -115,7 +115,7 @@ public struct ListeningSocket: Sendable {
     /// Sockets systemd passed (socket activation): `LISTEN_FDS` descriptors from 3 when
     /// `LISTEN_PID` names this process; `nil` when there are none. They are moved above the
     /// workers' range and marked close-on-exec like sockets the master binds.
-    public static func inherited() -> [ListeningSocket]? {
+    package static func inherited() -> [ListeningSocket]? {
         guard let pidText = getenv("LISTEN_PID"), pid_t(String(cString: pidText)) == getpid(),
             let countText = getenv("LISTEN_FDS"), let count = Int(String(cString: countText)), count > 0
         else { return nil }
@@ -133,7 +133,7 @@ public struct ListeningSocket: Sendable {
 
     /// The sockets an old master handed over in a binary upgrade, one per configured address;
     /// `nil` when this master was not started by one.
-    public static func handedOver(binds: [BindAddress]) -> [ListeningSocket]? {
+    package static func handedOver(binds: [BindAddress]) -> [ListeningSocket]? {
         guard let countText = getenv(UpgradeEnvironment.listenFDs), let count = Int(String(cString: countText)), count > 0 else {
             return nil
         }
@@ -159,12 +159,12 @@ public struct ListeningSocket: Sendable {
     }
 
     /// Closes the socket, leaving a Unix socket's file to the master it was handed to.
-    public func closeKeepingFile() {
+    package func closeKeepingFile() {
         _ = Glibc.close(self.fileDescriptor)
     }
 
     /// Closes the socket and removes a Unix socket's file.
-    public func closeAndUnlink() {
+    package func closeAndUnlink() {
         _ = Glibc.close(self.fileDescriptor)
         // systemd owns the files of sockets it passed.
         if self.activationName == nil, case .unix(let path) = self.address, !path.isEmpty {

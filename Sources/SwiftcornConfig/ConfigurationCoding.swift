@@ -6,9 +6,9 @@
 /// is applied, so the form needs no JSON coder: the server links no Foundation. An app's settings
 /// (``AppSetting``) travel as `@KEY` lines of their validated text, so a worker needs no table to
 /// read them back.
-public enum ConfigurationCoding {
+package enum ConfigurationCoding {
     /// Encodes `configuration`.
-    public static func encode(_ configuration: ServerConfiguration) -> String {
+    package static func encode(_ configuration: ServerConfiguration) -> String {
         var text = ""
         for setting in Setting.all {
             switch setting.render(configuration) {
@@ -29,7 +29,7 @@ public enum ConfigurationCoding {
     }
 
     /// Decodes what ``encode(_:)`` produced.
-    public static func decode(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
+    package static func decode(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
         var values: [String: [String]] = [:]
         for line in text.split(separator: "\n") {
             let (key, value) = Self.split(line)

@@ -1,7 +1,7 @@
 import SwiftcornSystem
 
 /// What the command line asks Swiftcorn to do.
-public enum ConfigurationRequest: Sendable {
+package enum ConfigurationRequest: Sendable {
     /// Run the server.
     case run(ResolvedConfiguration)
     /// Print the resolved configuration with sources and exit 0 (`--check-config`).
@@ -19,14 +19,14 @@ public enum ConfigurationRequest: Sendable {
 ///
 /// Every mistake in every source is collected, so an operator fixes them all in one go. The same
 /// function serves a reload: it only reads its inputs and the file, and changes nothing.
-public enum ConfigurationLoader {
+package enum ConfigurationLoader {
     /// Environment variables that carry no setting: the master-to-worker contract, the file
     /// location, and the test kit's own.
     static let reservedVariables = Set(["SWIFTCORN_CONFIG"] + WorkerLaunch.variableNames + UpgradeEnvironment.variableNames)
     static let reservedPrefixes = ["SWIFTCORN_TEST_"]
 
     /// Reads `arguments` (without the program name) and `environment`.
-    public static func load(
+    package static func load(
         arguments: [String],
         environment: [String: String],
         table: SettingsTable = .swiftcorn
@@ -106,31 +106,31 @@ struct ConfigurationAssignment: Sendable {
 }
 
 /// A configuration together with where each of its values came from.
-public struct ResolvedConfiguration: Sendable {
+package struct ResolvedConfiguration: Sendable {
     /// The values.
-    public var configuration: ServerConfiguration
+    package var configuration: ServerConfiguration
     /// The source of each setting's value, by YAML key; settings left at their default are absent.
-    public var sources: [String: ConfigurationSource]
+    package var sources: [String: ConfigurationSource]
     /// The YAML file that was read, if any.
-    public var configFile: String?
+    package var configFile: String?
 
     /// The source of `key`'s value.
-    public func source(of key: String) -> ConfigurationSource {
+    package func source(of key: String) -> ConfigurationSource {
         self.sources[key] ?? .defaultValue
     }
 }
 
 /// Re-reads every configuration source with the inputs the master started with, for a reload.
-public struct ConfigurationReloader: Sendable {
+package struct ConfigurationReloader: Sendable {
     /// The command line, without the program name.
-    public let arguments: [String]
+    package let arguments: [String]
     /// The environment the master started with.
-    public let environment: [String: String]
+    package let environment: [String: String]
     /// The settings the server reads.
-    public let table: SettingsTable
+    package let table: SettingsTable
 
     /// Creates a reloader over the master's original inputs.
-    public init(arguments: [String], environment: [String: String], table: SettingsTable = .swiftcorn) {
+    package init(arguments: [String], environment: [String: String], table: SettingsTable = .swiftcorn) {
         self.arguments = arguments
         self.environment = environment
         self.table = table
@@ -138,7 +138,7 @@ public struct ConfigurationReloader: Sendable {
 
     /// The configuration the sources hold now, or every mistake in them; a caller keeps its
     /// running configuration on failure.
-    public func reload() -> Result<ResolvedConfiguration, ConfigurationErrors> {
+    package func reload() -> Result<ResolvedConfiguration, ConfigurationErrors> {
         do {
             switch try ConfigurationLoader.load(arguments: self.arguments, environment: self.environment, table: self.table) {
             case .run(let resolved), .check(let resolved):

@@ -1,7 +1,7 @@
 /// The texts `--print-config yaml` and `--check-config` print.
-public enum ConfigurationTemplate {
+package enum ConfigurationTemplate {
     /// A complete configuration file of the defaults, every key commented.
-    public static func yaml(_ table: SettingsTable = .swiftcorn) -> String {
+    package static func yaml(_ table: SettingsTable = .swiftcorn) -> String {
         let defaults = ServerConfiguration()
         var text = """
             # \(table.name) configuration: every setting with its default.
@@ -27,7 +27,7 @@ public enum ConfigurationTemplate {
     }
 
     /// The resolved configuration, one setting a line, each with its source.
-    public static func report(_ resolved: ResolvedConfiguration, table: SettingsTable = .swiftcorn) -> String {
+    package static func report(_ resolved: ResolvedConfiguration, table: SettingsTable = .swiftcorn) -> String {
         var lines: [String] = []
         if let file = resolved.configFile {
             lines.append("# configuration file: \(file)")

@@ -1,9 +1,9 @@
 /// Parsers for the value forms operators type: durations (`500ms`, `30s`, `5m`) and sizes (`512KiB`, `10MiB`, `1GB`).
-public enum ValueParsing {
+package enum ValueParsing {
     /// Parses a non-negative duration; a bare number means seconds, as in gunicorn.
     /// Parses a duration of at most a year (`30s`, `500ms`, `5m`, `1h`; a bare number is seconds);
     /// zero only when `allowsZero`, for the timeouts whose zero would spin or expire at once.
-    public static func duration(_ text: String, key: String, allowsZero: Bool = true) throws(ConfigurationError) -> Duration {
+    package static func duration(_ text: String, key: String, allowsZero: Bool = true) throws(ConfigurationError) -> Duration {
         let (number, unit) = Self.split(text)
         let scale: Double? =
             switch unit {
@@ -30,7 +30,7 @@ public enum ValueParsing {
     }
 
     /// Parses a byte size with an SI (`KB`, `MB`, `GB`) or IEC (`KiB`, `MiB`, `GiB`) suffix.
-    public static func size(_ text: String, key: String) throws(ConfigurationError) -> Int {
+    package static func size(_ text: String, key: String) throws(ConfigurationError) -> Int {
         let (number, unit) = Self.split(text)
         let scale: Double? =
             switch unit.lowercased() {
@@ -55,7 +55,7 @@ public enum ValueParsing {
     }
 
     /// Parses an integer within `range`.
-    public static func integer(_ text: String, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    package static func integer(_ text: String, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
                 .invalidValue,
@@ -68,7 +68,7 @@ public enum ValueParsing {
     }
 
     /// Parses `true`/`false` and YAML's other spellings (`yes`, `no`, `on`, `off`, `1`, `0`).
-    public static func boolean(_ text: String, key: String) throws(ConfigurationError) -> Bool {
+    package static func boolean(_ text: String, key: String) throws(ConfigurationError) -> Bool {
         switch text.lowercased() {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
@@ -78,7 +78,7 @@ public enum ValueParsing {
     }
 
     /// The shortest exact text of `duration` in the units ``duration(_:key:)`` reads.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         if attoseconds % 1_000_000_000_000_000 != 0 {
@@ -91,7 +91,7 @@ public enum ValueParsing {
     }
 
     /// The shortest exact text of a byte size, in IEC units when they divide it.
-    public static func format(size: Int) -> String {
+    package static func format(size: Int) -> String {
         for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where size != 0 && size % scale == 0 {
             return "\(size / scale)\(unit)"
         }

@@ -5,14 +5,14 @@ import Glibc
 /// What a worker tells its master through the control pipe, one line each.
 ///
 /// Lines are far shorter than `PIPE_BUF`, so the writes of many workers never interleave.
-public enum ControlMessage: Sendable, Equatable {
+package enum ControlMessage: Sendable, Equatable {
     /// The worker of `index` accepts connections.
     case ready(index: Int, pid: pid_t)
     /// The worker served its `max_requests` and asks to be replaced; it keeps serving until told to stop.
     case retire(index: Int, pid: pid_t)
 
     /// The line on the wire, e.g. `ready 2 4242`.
-    public var line: String {
+    package var line: String {
         switch self {
         case .ready(let index, let pid): "ready \(index) \(pid)\n"
         case .retire(let index, let pid): "retire \(index) \(pid)\n"
@@ -20,7 +20,7 @@ public enum ControlMessage: Sendable, Equatable {
     }
 
     /// Reads one line (without its newline); `nil` for anything else.
-    public init?(line: Substring) {
+    package init?(line: Substring) {
         let parts = line.split(separator: " ")
         guard parts.count == 3, let index = Int(parts[1]), let pid = pid_t(parts[2]) else { return nil }
         switch parts[0] {
@@ -31,7 +31,7 @@ public enum ControlMessage: Sendable, Equatable {
     }
 
     /// Sends this message on the control pipe a worker inherited, if it has one.
-    public func send() {
+    package func send() {
         guard let launch = WorkerLaunch.current else { return }
         let descriptor = launch.descriptors.controlPipe
         var line = self.line

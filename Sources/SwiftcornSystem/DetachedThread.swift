@@ -7,7 +7,7 @@ import Glibc
 ///
 /// It inherits the signal mask of the thread that starts it, as every thread must here: see
 /// ``SignalDescriptor/block(_:)``.
-public enum DetachedThread {
+package enum DetachedThread {
     private final class Body {
         let run: @Sendable () -> Void
 
@@ -19,7 +19,7 @@ public enum DetachedThread {
     /// Starts a detached thread running `body`; `false` when no thread could be created (the
     /// process or its cgroup is at its thread limit), and `body` never runs.
     @discardableResult
-    public static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+    package static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
         let body = Unmanaged.passRetained(Body(body))
         let retained = body.toOpaque()
         var thread = pthread_t()

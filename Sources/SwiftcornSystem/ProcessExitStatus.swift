@@ -3,14 +3,14 @@ import Glibc
 #endif
 
 /// How a child process ended, decoded from a `waitpid` status.
-public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
+package enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
     /// It called `exit` with this code.
     case exited(Int32)
     /// A signal killed it.
     case signaled(Int32)
 
     /// Decodes a raw `waitpid` status.
-    public init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         if status & 0x7f == 0 {
             self = .exited((status >> 8) & 0xff)
         } else {
@@ -19,7 +19,7 @@ public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A short human-readable form, for logs and messages.
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code):
             "exit status \(code)"
@@ -29,7 +29,7 @@ public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The conventional name of `signal`, such as `SIGKILL`.
-    public static func signalName(_ signal: Int32) -> String {
+    package static func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGHUP: "SIGHUP"
         case SIGINT: "SIGINT"

@@ -9,12 +9,12 @@ import Glibc
 /// The signals are blocked in the calling thread, so this must be created before the process
 /// starts other threads, which inherit the mask; then no thread is ever interrupted by them and
 /// the owner reads them one at a time, in order, where it chooses.
-public struct SignalDescriptor: ~Copyable {
+package struct SignalDescriptor: ~Copyable {
     /// The signalfd; readable when a signal is pending.
-    public let fileDescriptor: Int32
+    package let fileDescriptor: Int32
 
     /// Blocks `signals` for this thread and the threads it will start, and opens a signalfd for them.
-    public init(signals: [Int32]) throws(SystemCallError) {
+    package init(signals: [Int32]) throws(SystemCallError) {
         var mask = sigset_t()
         sigemptyset(&mask)
         for signal in signals {
@@ -31,7 +31,7 @@ public struct SignalDescriptor: ~Copyable {
     /// Call it first thing in `main`: a thread started before (a log writer, an event loop)
     /// would keep the signals deliverable, and a TERM landing on it would kill the process
     /// instead of reaching the signalfd.
-    public static func block(_ signals: [Int32]) {
+    package static func block(_ signals: [Int32]) {
         var mask = sigset_t()
         sigemptyset(&mask)
         for signal in signals {
@@ -42,7 +42,7 @@ public struct SignalDescriptor: ~Copyable {
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) for a signal, with its sender and the
     /// integer `sigqueue` attached to it; `nil` when none arrived.
-    public func wait(timeoutMilliseconds: Int32) -> ReceivedSignal? {
+    package func wait(timeoutMilliseconds: Int32) -> ReceivedSignal? {
         var descriptor = pollfd(fd: self.fileDescriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return nil }
         var sender: pid_t = 0
@@ -52,7 +52,7 @@ public struct SignalDescriptor: ~Copyable {
     }
 
     /// Reads one pending signal, blocking until there is one.
-    public func read() -> Int32? {
+    package func read() -> Int32? {
         let signal = cswiftcorn_signalfd_read(self.fileDescriptor, nil, nil)
         return signal > 0 ? signal : nil
     }
@@ -63,11 +63,11 @@ public struct SignalDescriptor: ~Copyable {
 }
 
 /// A signal read from a ``SignalDescriptor``.
-public struct ReceivedSignal: Sendable, Equatable {
+package struct ReceivedSignal: Sendable, Equatable {
     /// The signal, such as `SIGTERM`.
-    public let number: Int32
+    package let number: Int32
     /// The process that sent it (0 for the kernel).
-    public let sender: pid_t
+    package let sender: pid_t
     /// The integer the sender attached with `sigqueue`; 0 for a plain `kill`.
-    public let value: Int32
+    package let value: Int32
 }

@@ -3,23 +3,23 @@ import Glibc
 #endif
 
 /// A failed system call, with its name and `errno`.
-public struct SystemCallError: Error, Sendable, CustomStringConvertible {
+package struct SystemCallError: Error, Sendable, CustomStringConvertible {
     /// The call that failed, e.g. `bind`.
-    public let call: String
+    package let call: String
     /// The `errno` it set.
-    public let errno: Int32
+    package let errno: Int32
     /// What the call was about, e.g. the address being bound.
-    public let subject: String?
+    package let subject: String?
 
     /// Captures the current `errno` for `call`.
-    public init(_ call: String, subject: String? = nil, errno: Int32 = Glibc.errno) {
+    package init(_ call: String, subject: String? = nil, errno: Int32 = Glibc.errno) {
         self.call = call
         self.errno = errno
         self.subject = subject
     }
 
     /// A short human-readable form, for logs and messages.
-    public var description: String {
+    package var description: String {
         let reason = String(cString: strerror(self.errno))
         if let subject = self.subject {
             return "\(self.call)(\(subject)) failed: \(reason) (errno \(self.errno))"
@@ -29,9 +29,9 @@ public struct SystemCallError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Unbuffered writes to the standard streams, safe from any thread.
-public enum FileOutput {
+package enum FileOutput {
     /// Writes `text` to standard error.
-    public static func standardError(_ text: String) {
+    package static func standardError(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var offset = 0

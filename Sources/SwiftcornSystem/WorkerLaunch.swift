@@ -233,9 +233,9 @@ package enum UpgradeEnvironment {
 }
 
 /// The environment of this process.
-public enum ProcessEnvironment {
+package enum ProcessEnvironment {
     /// Every variable, by name.
-    public static var current: [String: String] {
+    package static var current: [String: String] {
         var result: [String: String] = [:]
         for variable in Self.entries {
             if let equals = variable.firstIndex(of: "=") {

@@ -1,8 +1,14 @@
 import NIOCore
-import SwiftcornConfig
 import SwiftcornApp
+import SwiftcornConfig
 import SwiftcornLogging
 import SwiftcornMetrics
+import SwiftcornSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The per-connection settings every connection handler of a worker shares.
 ///
@@ -63,5 +69,69 @@ final class HTTPServerSettings: Sendable {
     /// Whether headers from `peer` that name the client or the request are trusted.
     func trusts(_ peer: String) -> Bool {
         self.forwardedAllowIPs.contains("*") || self.forwardedAllowIPs.contains(peer)
+    }
+}
+
+/// Counts the requests a worker serves against `max_requests` plus its draw of jitter, and asks
+/// the master for a replacement once, when the budget is spent.
+final class RequestBudget: Sendable {
+    /// Requests after which the worker retires.
+    let limit: Int
+    private let workerIndex: Int
+    private let served = Atomic<Int>(0)
+
+    /// A budget of `maxRequests` plus a random 0…`jitter`, so workers started together do not all
+    /// retire together; `nil` when `maxRequests` is 0.
+    init?(maxRequests: Int, jitter: Int, workerIndex: Int) {
+        guard maxRequests > 0 else { return nil }
+        self.limit = maxRequests + (jitter > 0 ? Int.random(in: 0...jitter) : 0)
+        self.workerIndex = workerIndex
+    }
+
+    /// One more request served.
+    func spend() {
+        if self.served.add(1, ordering: .relaxed).newValue == self.limit {
+            ControlMessage.retire(index: self.workerIndex, pid: getpid()).send()
+        }
+    }
+}
+
+/// The requests a worker is serving right now, readable from any thread: when the master aborts
+/// a worker whose event loop hangs, the supervising thread names them in its last record.
+final class InFlightRequests: Sendable {
+    /// One request in flight.
+    struct Entry: Sendable {
+        let method: String
+        let target: String
+        let requestID: String
+        let startedNanoseconds: UInt64
+    }
+
+    private struct State {
+        var next: UInt64 = 0
+        var entries: [UInt64: Entry] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Records a request that began at `started` (CLOCK_MONOTONIC, like the heartbeat); returns
+    /// the key that ends it.
+    func begin(method: String, target: String, requestID: String, started: NIODeadline) -> UInt64 {
+        let entry = Entry(method: method, target: target, requestID: requestID, startedNanoseconds: started.uptimeNanoseconds)
+        return self.state.withLock { state in
+            state.next &+= 1
+            state.entries[state.next] = entry
+            return state.next
+        }
+    }
+
+    /// The request of `key` is over.
+    func end(_ key: UInt64) {
+        _ = self.state.withLock { $0.entries.removeValue(forKey: key) }
+    }
+
+    /// Every request in flight, oldest first.
+    var snapshot: [Entry] {
+        self.state.withLock { Array($0.entries.values) }.sorted { $0.startedNanoseconds < $1.startedNanoseconds }
     }
 }

@@ -121,3 +121,241 @@ struct RequestHeadParser {
         return .success(head)
     }
 }
+
+extension RequestHeadParser {
+    /// `method SP request-target SP HTTP-version CRLF` (RFC 9112, 3).
+    struct RequestLine {
+        var method: HTTPRequest.Method
+        var target: String
+        var isHTTP10: Bool
+    }
+
+    /// Reads the request line. A method or target of a byte the grammar does not allow, or
+    /// more than one space between the parts, is refused: lenient splitting is how two
+    /// servers come to disagree about one request.
+    mutating func parseRequestLine() -> Result<RequestLine, RequestRefusal> {
+        let bytes = self.bytes
+        guard let method = self.run(from: self.position, of: HTTPByteClass.isToken, endedBy: HTTPByteClass.space),
+            let target = self.run(from: self.position + method.count + 1, of: HTTPByteClass.isTarget, endedBy: HTTPByteClass.space)
+        else {
+            return .failure(RequestRefusal(.badRequest))
+        }
+        let index = self.position + method.count + 1 + target.count + 1
+        // "HTTP/" DIGIT "." DIGIT CRLF
+        guard index + 10 <= bytes.count,
+            HTTPByteClass.equals(UnsafeRawBufferPointer(rebasing: bytes[index..<index + 5]), "HTTP/"),
+            Self.isDigit(bytes[index + 5]), bytes[index + 6] == UInt8(ascii: "."), Self.isDigit(bytes[index + 7]),
+            bytes[index + 8] == HTTPByteClass.carriageReturn, bytes[index + 9] == HTTPByteClass.lineFeed
+        else {
+            return .failure(RequestRefusal(.badRequest))
+        }
+        // A later 1.x is read as 1.1, the highest this server implements (RFC 9110, 2.5).
+        guard bytes[index + 5] == UInt8(ascii: "1") else { return .failure(RequestRefusal(.httpVersionNotSupported)) }
+        guard let parsedMethod = Self.method(method) else { return .failure(RequestRefusal(.badRequest)) }
+        self.position = index + 10
+        return .success(
+            RequestLine(
+                method: parsedMethod,
+                target: String(decoding: target, as: UTF8.self),
+                isHTTP10: bytes[index + 7] == UInt8(ascii: "0")
+            )
+        )
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// The common methods without building a string to validate; methods are case-sensitive.
+    private static func method(_ bytes: UnsafeRawBufferPointer) -> HTTPRequest.Method? {
+        switch bytes.count {
+        case 3 where HTTPByteClass.equals(bytes, "GET"): .get
+        case 3 where HTTPByteClass.equals(bytes, "PUT"): .put
+        case 4 where HTTPByteClass.equals(bytes, "POST"): .post
+        case 4 where HTTPByteClass.equals(bytes, "HEAD"): .head
+        case 5 where HTTPByteClass.equals(bytes, "PATCH"): .patch
+        case 6 where HTTPByteClass.equals(bytes, "DELETE"): .delete
+        case 7 where HTTPByteClass.equals(bytes, "OPTIONS"): .options
+        default: HTTPRequest.Method(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+}
+
+extension RequestHeadParser {
+    /// A field the head's parse needs beyond storing it.
+    enum NoticedField {
+        case ordinary
+        case host
+        case contentLength(Int)
+    }
+
+    /// Picks up what the server acts on from one field; `value` is `rawValue` as a string.
+    mutating func notice(
+        _ name: UnsafeRawBufferPointer,
+        _ rawValue: UnsafeRawBufferPointer,
+        _ value: String,
+        into head: inout ParsedRequestHead
+    ) -> Result<NoticedField, RequestRefusal> {
+        // By length first: most fields are none of these, and a length is free to read.
+        switch name.count {
+        case 4 where HTTPByteClass.equalsIgnoringCase(name, "host"):
+            self.hosts += 1
+            // Two hosts leave the request's target ambiguous (RFC 9112, 3.2).
+            guard self.hosts == 1 else { return .failure(RequestRefusal(.badRequest)) }
+            head.host = value
+            return .success(.host)
+        case 14 where HTTPByteClass.equalsIgnoringCase(name, "content-length"):
+            self.contentLengths += 1
+            // Two lengths, even equal ones, are how request smuggling starts (RFC 9112, 6.3).
+            guard self.contentLengths == 1, let length = HTTPByteClass.decimal(rawValue) else {
+                return .failure(RequestRefusal(.badRequest))
+            }
+            return .success(.contentLength(length))
+        case 17 where HTTPByteClass.equalsIgnoringCase(name, "transfer-encoding"):
+            self.transferEncodingFields += 1
+            self.noteTransferCodings(rawValue)
+        case 10 where HTTPByteClass.equalsIgnoringCase(name, "connection"):
+            self.noteConnectionOptions(rawValue)
+        case 10 where HTTPByteClass.equalsIgnoringCase(name, "user-agent"):
+            head.userAgent = value
+        case 7 where HTTPByteClass.equalsIgnoringCase(name, "referer"):
+            head.referer = value
+        case 6 where HTTPByteClass.equalsIgnoringCase(name, "expect"):
+            head.expectation = value
+        case 12 where HTTPByteClass.equalsIgnoringCase(name, "x-request-id"):
+            head.requestID = value
+        case 15 where HTTPByteClass.equalsIgnoringCase(name, "x-forwarded-for"):
+            head.forwardedFor = head.forwardedFor ?? value
+        default:
+            break
+        }
+        return .success(.ordinary)
+    }
+
+    /// Why the head's framing or its target cannot be trusted, if it cannot.
+    func framingRefusal(isHTTP10: Bool, hasAuthority: Bool) -> RequestRefusal? {
+        if self.transferEncodingFields > 0 {
+            // HTTP/1.0 has no transfer codings: such a message is framed faultily (RFC 9112, 6.1).
+            // Both framings at once is how request smuggling starts (RFC 9112, 6.3).
+            guard !isHTTP10, self.contentLengths == 0 else { return RequestRefusal(.badRequest) }
+            // Without chunked last, the body's length cannot be known (RFC 9112, 6.3).
+            guard self.lastCodingIsChunked else { return RequestRefusal(.badRequest) }
+            if self.transferCodings > 1 {
+                // Chunked twice is malformed; any other coding is one the server does not decode.
+                return RequestRefusal(self.chunkedBeforeLast ? .badRequest : .notImplemented)
+            }
+        }
+        if !isHTTP10 && !hasAuthority {
+            return RequestRefusal(.badRequest)
+        }
+        return nil
+    }
+
+    /// Notes `close` and `keep-alive` among a `Connection` field's options, without building
+    /// strings: browsers send this field with every request.
+    private mutating func noteConnectionOptions(_ value: UnsafeRawBufferPointer) {
+        Self.forEachListElement(value) { option in
+            if HTTPByteClass.equalsIgnoringCase(option, "close") {
+                self.closeRequested = true
+            } else if HTTPByteClass.equalsIgnoringCase(option, "keep-alive") {
+                self.keepAliveRequested = true
+            }
+        }
+    }
+
+    /// Notes the codings a `Transfer-Encoding` field lists, compared byte by byte: a
+    /// case-insensitive comparison of strings would take a non-ASCII look-alike for `chunked`
+    /// that every other server in front of this one reads as an unknown coding.
+    private mutating func noteTransferCodings(_ value: UnsafeRawBufferPointer) {
+        Self.forEachListElement(value) { coding in
+            self.chunkedBeforeLast = self.chunkedBeforeLast || self.lastCodingIsChunked
+            self.lastCodingIsChunked = HTTPByteClass.equalsIgnoringCase(coding, "chunked")
+            self.transferCodings += 1
+        }
+    }
+
+    /// Calls `body` with each non-empty element of a comma-separated list, without the
+    /// whitespace around it (RFC 9110, 5.6.1).
+    private static func forEachListElement(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let isWhitespace = { (byte: UInt8) in byte == HTTPByteClass.space || byte == HTTPByteClass.tab }
+        var start = 0
+        for end in 0...value.count where end == value.count || value[end] == UInt8(ascii: ",") {
+            var first = start
+            var last = end
+            while first < last && isWhitespace(value[first]) {
+                first += 1
+            }
+            while last > first && isWhitespace(value[last - 1]) {
+                last -= 1
+            }
+            if first < last {
+                body(UnsafeRawBufferPointer(rebasing: value[first..<last]))
+            }
+            start = end + 1
+        }
+    }
+}
+
+extension RequestHeadParser {
+    /// Reads `field-name ":" OWS field-value OWS CRLF` (RFC 9112, 5), the value without its
+    /// surrounding whitespace.
+    ///
+    /// Whitespace before the colon and a line that starts with whitespace (obs-fold) are
+    /// refused, as RFC 9112 asks of a server; so is any control byte in a value, a bare CR
+    /// included, which could otherwise end a line for some other reader.
+    mutating func parseFieldLine() -> Result<(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer), RequestRefusal> {
+        let bytes = self.bytes
+        guard let name = self.run(from: self.position, of: HTTPByteClass.isToken, endedBy: HTTPByteClass.colon) else {
+            return .failure(RequestRefusal(.badRequest))
+        }
+        var index = self.position + name.count + 1
+        while bytes[index] == HTTPByteClass.space || bytes[index] == HTTPByteClass.tab {
+            index += 1
+        }
+        let valueStart = index
+        var valueEnd = index
+        while bytes[index] != HTTPByteClass.carriageReturn {
+            let byte = bytes[index]
+            guard HTTPByteClass.isFieldValue(byte) else { return .failure(RequestRefusal(.badRequest)) }
+            index += 1
+            if byte != HTTPByteClass.space && byte != HTTPByteClass.tab {
+                valueEnd = index
+            }
+        }
+        guard bytes[index + 1] == HTTPByteClass.lineFeed else { return .failure(RequestRefusal(.badRequest)) }
+        self.position = index + 2
+        // Measured as gunicorn measures a field: "name: value".
+        guard name.count + 2 + (valueEnd - valueStart) <= self.limits.fieldSize else {
+            return .failure(RequestRefusal(.requestHeaderFieldsTooLarge))
+        }
+        return .success((name, UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])))
+    }
+}
+
+/// A request head as the parser read it: the `HTTPRequest` the application sees, and the fields
+/// the server acts on, picked up in the same pass.
+struct ParsedRequestHead {
+    /// How the request's body is delimited (RFC 9112, 6.3).
+    enum BodyFraming: Equatable {
+        /// No body.
+        case none
+        /// `Content-Length: n`.
+        case length(Int)
+        /// `Transfer-Encoding: chunked`.
+        case chunked
+    }
+
+    var request: HTTPRequest
+    /// `HTTP/1.0` rather than `HTTP/1.1`.
+    var isHTTP10: Bool
+    /// The client keeps the connection open after this request, by its version and `Connection`.
+    var keepAlive: Bool
+    var framing: BodyFraming
+    var expectation: String?
+    var requestID: String?
+    /// The first `X-Forwarded-For` value.
+    var forwardedFor: String?
+    var userAgent = ""
+    var referer = ""
+    var host = ""
+}

@@ -1,4 +1,9 @@
+import HTTPTypes
 import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads HTTP/1.1 requests from a connection's bytes (RFC 9112): heads, bodies delimited by
 /// `Content-Length` or chunked, pipelined requests one after another.
@@ -145,5 +150,139 @@ struct RequestParser {
     mutating func refuse(_ refusal: RequestRefusal) -> Event {
         self.stop()
         return .refused(refusal)
+    }
+}
+
+extension RequestParser {
+    /// What a step through a chunked body produced.
+    enum ChunkedStep {
+        case needMoreBytes
+        /// The state moved on without an event.
+        case `continue`
+        case event(Event)
+    }
+
+    /// The longest chunk-size line, extensions included; extensions are read and ignored, and
+    /// without a bound a client could make the server buffer them forever.
+    static let chunkLineLimit = 4096
+    /// Chunk-extension bytes a message may carry beyond its data bytes: without a bound, a
+    /// body of one-byte chunks could make the server read thousands of times its size limit.
+    static let chunkExtensionAllowance = 4096
+
+    /// `chunk-size [ chunk-ext ] CRLF chunk-data CRLF`, repeated, then `0 CRLF`, trailer
+    /// fields and an empty line (RFC 9112, 7.1).
+    mutating func nextInChunkedBody() -> ChunkedStep {
+        switch self.state {
+        case .chunkSize(let scanned):
+            return self.readChunkSize(scanned: scanned)
+        case .chunkData(let remaining):
+            guard let slice = self.readBody(upTo: remaining) else { return .needMoreBytes }
+            self.chunkDataBytes += slice.readableBytes
+            self.state = slice.readableBytes == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - slice.readableBytes)
+            return .event(.body(slice))
+        case .chunkDataEnd:
+            guard self.buffer.readableBytes >= 2 else { return .needMoreBytes }
+            guard self.buffer.readInteger(as: UInt16.self) == UInt16(0x0D0A) else {
+                return .event(self.refuse(RequestRefusal(.badRequest)))
+            }
+            self.state = .chunkSize(scanned: 0)
+            return .continue
+        case .trailers(var scan):
+            let outcome = self.buffer.withUnsafeReadableBytes { scan.scan($0, limits: self.limits) }
+            switch outcome {
+            case .incomplete:
+                self.state = .trailers(scan)
+                return .needMoreBytes
+            case .complete(let length, _):
+                // Trailer fields are checked like any field and not passed on.
+                let limits = self.limits
+                let refusal = self.buffer.withUnsafeReadableBytes {
+                    RequestHeadParser.checkFieldLines(UnsafeRawBufferPointer(rebasing: $0[..<length]), limits: limits)
+                }
+                if let refusal {
+                    return .event(self.refuse(refusal))
+                }
+                self.buffer.moveReaderIndex(forwardBy: length)
+                self.state = .messageEnd
+                return .continue
+            case .leadingEmptyLines:
+                // A trailer section's first empty line completes it; this cannot happen.
+                return .event(self.refuse(RequestRefusal(.badRequest)))
+            case .refused(let status):
+                return .event(self.refuse(RequestRefusal(status)))
+            }
+        default:
+            return .continue
+        }
+    }
+
+    private mutating func readChunkSize(scanned: Int) -> ChunkedStep {
+        let line = self.buffer.withUnsafeReadableBytes { bytes -> (length: Int, size: Int?, extensionLength: Int)? in
+            let searched = min(bytes.count, Self.chunkLineLimit)
+            guard let base = bytes.baseAddress, scanned < searched,
+                let found = memchr(base + scanned, Int32(HTTPByteClass.lineFeed), searched - scanned)
+            else { return nil }
+            let lineFeed = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            let parsed = Self.chunkSize(UnsafeRawBufferPointer(rebasing: bytes[..<lineFeed]))
+            return (lineFeed + 1, parsed?.size, parsed?.extensionLength ?? 0)
+        }
+        guard let line else {
+            if self.buffer.readableBytes >= Self.chunkLineLimit {
+                return .event(self.refuse(RequestRefusal(.badRequest)))
+            }
+            self.state = .chunkSize(scanned: self.buffer.readableBytes)
+            return .needMoreBytes
+        }
+        self.chunkExtensionBytes += line.extensionLength
+        guard let size = line.size, self.chunkExtensionBytes <= self.chunkDataBytes + Self.chunkExtensionAllowance else {
+            return .event(self.refuse(RequestRefusal(.badRequest)))
+        }
+        self.buffer.moveReaderIndex(forwardBy: line.length)
+        self.state = size == 0 ? .trailers(HeadBoundaryScan(startsWithRequestLine: false)) : .chunkData(remaining: size)
+        return .continue
+    }
+
+    /// The size on a chunk-size line (without its LF) and the length of its extensions, or
+    /// `nil` if the line is malformed.
+    private static func chunkSize(_ line: UnsafeRawBufferPointer) -> (size: Int, extensionLength: Int)? {
+        guard let last = line.last, last == HTTPByteClass.carriageReturn else { return nil }
+        var size = 0
+        var index = 0
+        while index < line.count - 1, let digit = Self.hexDigit(line[index]) {
+            // Fifteen hex digits is more than any body the server accepts; more would overflow.
+            guard index < 15 else { return nil }
+            size = size << 4 | digit
+            index += 1
+        }
+        guard index > 0 else { return nil }
+        let digitsEnd = index
+        // Optional whitespace, then extensions, which are ignored but may hold no control byte.
+        while index < line.count - 1, line[index] == HTTPByteClass.space || line[index] == HTTPByteClass.tab {
+            index += 1
+        }
+        guard index == line.count - 1 || line[index] == UInt8(ascii: ";") else { return nil }
+        while index < line.count - 1 {
+            guard HTTPByteClass.isFieldValue(line[index]) else { return nil }
+            index += 1
+        }
+        return (size, line.count - 1 - digitsEnd)
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+}
+
+/// A request the server answers itself, with `status`, and then closes the connection.
+struct RequestRefusal: Error, Equatable {
+    var status: HTTPResponse.Status
+
+    init(_ status: HTTPResponse.Status) {
+        self.status = status
     }
 }
