@@ -34,7 +34,7 @@ public enum RotationOrder {
         }
         let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
         let parser = LineParser(extraKeys: [])
-        var record = AccessRecord(extraKeys: 0)
+        var record = ParsedRecord(extraKeys: 0)
         var start = 0
         while start < bytes.count {
             var end = start

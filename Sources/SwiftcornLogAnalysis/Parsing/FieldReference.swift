@@ -13,7 +13,7 @@ public enum FieldReference: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Index into ``AccessRecord``'s span table.
+    /// Index into ``ParsedRecord``'s span table.
     var spanIndex: Int {
         switch self {
         case .known(let field): field.rawValue

@@ -13,7 +13,7 @@ struct JSONLineParser {
     }
 
     /// Parses `line` into `record`; returns why it failed, or nil on success.
-    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> ParseFailure? {
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout ParsedRecord) -> ParseFailure? {
         record.reset(line: line)
         guard let base = line.baseAddress else { return ParseFailure(.invalidJSON, "empty") }
         var scanner = Scanner(base: base, count: line.count)
@@ -27,7 +27,7 @@ struct JSONLineParser {
     }
 
     /// Walks the top-level object, storing the spans of known and requested keys.
-    private func scanObject(_ scanner: inout Scanner, into record: inout AccessRecord) -> ParseFailure? {
+    private func scanObject(_ scanner: inout Scanner, into record: inout ParsedRecord) -> ParseFailure? {
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else {
             return ParseFailure(.invalidJSON, "not an object")

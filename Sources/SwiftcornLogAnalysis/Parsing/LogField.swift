@@ -1,6 +1,6 @@
 /// A key of the access-log record schema (v1), plus the keys of error records.
 ///
-/// The raw values index ``AccessRecord``'s span table; the order is the schema's key order so the
+/// The raw values index ``ParsedRecord``'s span table; the order is the schema's key order so the
 /// parser can guess the next key and usually match it with a single comparison.
 public enum LogField: Int, CaseIterable, Sendable {
     case ts

@@ -1,7 +1,7 @@
 /// Turns a scanned record's spans into its kind and decoded numbers, checking required keys.
 enum RecordDecoding {
     /// Classifies the record and decodes `ts`, `status`, `duration_ms`, bytes, worker and pid.
-    static func decode(_ record: inout AccessRecord) -> ParseFailure? {
+    static func decode(_ record: inout ParsedRecord) -> ParseFailure? {
         let line = record.line
         let event = record.spans[LogField.event.rawValue]
         if event.type == .string {
@@ -60,7 +60,7 @@ enum RecordDecoding {
         _ value: inout Int64,
         _ field: LogField,
         _ base: UnsafePointer<UInt8>,
-        _ record: AccessRecord
+        _ record: ParsedRecord
     ) -> ParseFailure? {
         let span = record.spans[field.rawValue]
         switch span.type {

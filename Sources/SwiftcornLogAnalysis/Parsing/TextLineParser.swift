@@ -5,7 +5,7 @@
 /// microseconds (gunicorn's `%(D)s`, Apache's `%D`). Without one the duration is 0.
 enum TextLineParser {
     /// Parses `line` into `record`; returns why it failed, or nil on success.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> ParseFailure? {
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout ParsedRecord) -> ParseFailure? {
         record.reset(line: line)
         guard let base = line.baseAddress else { return ParseFailure(.invalidJSON) }
         var cursor = TextCursor(base: base, count: line.count)
@@ -54,7 +54,7 @@ enum TextLineParser {
     }
 
     /// Splits `METHOD TARGET PROTOCOL` into method, path, query and HTTP version spans.
-    private static func splitRequest(_ request: ValueSpan, base: UnsafePointer<UInt8>, into record: inout AccessRecord) {
+    private static func splitRequest(_ request: ValueSpan, base: UnsafePointer<UInt8>, into record: inout ParsedRecord) {
         var parts: [ValueSpan] = []
         var start = Int(request.start)
         var index = start

@@ -1,8 +1,11 @@
 /// One parsed line: numbers decoded, strings kept as spans into the line's bytes.
 ///
+/// Any kind of record, access or error log (``kind``), which is why it is not named after the
+/// server's `AccessRecord`, the record a worker writes; the round-trip tests import both.
+///
 /// A worker reuses one record for every line it parses, so parsing allocates nothing; the spans and
 /// ``line`` are only valid while the line is being processed.
-public struct AccessRecord {
+public struct ParsedRecord {
     /// The bytes of the line the spans point into.
     var line: UnsafeBufferPointer<UInt8>
     /// One span per schema field, then one per extra key.

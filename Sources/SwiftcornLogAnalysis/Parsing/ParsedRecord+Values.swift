@@ -1,4 +1,4 @@
-extension AccessRecord {
+extension ParsedRecord {
     /// The raw bytes of a field's value (escapes not decoded), empty when absent.
     func rawBytes(_ field: FieldReference) -> UnsafeBufferPointer<UInt8> {
         self.rawBytes(spanIndex: field.spanIndex)
