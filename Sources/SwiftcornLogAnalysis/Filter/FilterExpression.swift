@@ -1,5 +1,5 @@
 /// A parsed `--where` expression.
-public indirect enum FilterExpression: Sendable, Equatable {
+package indirect enum FilterExpression: Sendable, Equatable {
     /// Both sides hold.
     case and(FilterExpression, FilterExpression)
     /// Either side holds.
@@ -16,7 +16,7 @@ public indirect enum FilterExpression: Sendable, Equatable {
     case text(LogField, FilterComparison, String)
 
     /// Parses `text`, throwing a ``FilterError`` that points at the offending column.
-    public static func parse(_ text: String) throws(FilterError) -> FilterExpression {
+    package static func parse(_ text: String) throws(FilterError) -> FilterExpression {
         var parser = try FilterParser(text)
         return try parser.parseAll()
     }

@@ -2,7 +2,7 @@
 ///
 /// The raw values index ``ParsedRecord``'s span table; the order is the schema's key order so the
 /// parser can guess the next key and usually match it with a single comparison.
-public enum LogField: Int, CaseIterable, Sendable {
+package enum LogField: Int, CaseIterable, Sendable {
     case ts
     case level
     case event
@@ -27,7 +27,7 @@ public enum LogField: Int, CaseIterable, Sendable {
     case source
 
     /// The key as it appears in a JSON record.
-    public var key: String {
+    package var key: String {
         switch self {
         case .ts: "ts"
         case .level: "level"
@@ -55,7 +55,7 @@ public enum LogField: Int, CaseIterable, Sendable {
     }
 
     /// Whether the schema types the field as a number.
-    public var isNumeric: Bool {
+    package var isNumeric: Bool {
         switch self {
         case .status, .durationMilliseconds, .bytesIn, .bytesOut, .worker, .pid: true
         default: false
@@ -63,7 +63,7 @@ public enum LogField: Int, CaseIterable, Sendable {
     }
 
     /// The field for a key, accepting the short aliases the CLI offers (`client`, `ua`, `duration`).
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "client", "ip", "remote_addr": self = .remoteAddress
         case "ua", "user_agent": self = .userAgent

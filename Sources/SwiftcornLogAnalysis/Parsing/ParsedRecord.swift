@@ -5,27 +5,27 @@
 ///
 /// A worker reuses one record for every line it parses, so parsing allocates nothing; the spans and
 /// ``line`` are only valid while the line is being processed.
-public struct ParsedRecord {
+package struct ParsedRecord {
     /// The bytes of the line the spans point into.
     var line: UnsafeBufferPointer<UInt8>
     /// One span per schema field, then one per extra key.
     var spans: [ValueSpan]
     /// What the line held.
-    public var kind: RecordKind = .other
+    package var kind: RecordKind = .other
     /// `ts` in microseconds since the Unix epoch.
-    public var timestamp: Int64 = 0
+    package var timestamp: Int64 = 0
     /// Response status.
-    public var status: Int = 0
+    package var status: Int = 0
     /// `duration_ms` in microseconds.
-    public var durationMicroseconds: Int64 = 0
+    package var durationMicroseconds: Int64 = 0
     /// Request body bytes.
-    public var bytesIn: Int64 = 0
+    package var bytesIn: Int64 = 0
     /// Response body bytes.
-    public var bytesOut: Int64 = 0
+    package var bytesOut: Int64 = 0
     /// Worker index, 0 when absent.
-    public var worker: Int = 0
+    package var worker: Int = 0
     /// Worker process id, 0 when absent.
-    public var pid: Int = 0
+    package var pid: Int = 0
 
     /// Creates an empty record with room for `extraKeys` non-schema keys.
     init(extraKeys: Int) {
@@ -54,7 +54,7 @@ public struct ParsedRecord {
     }
 
     /// Whether the record has a value for `field`.
-    public func has(_ field: FieldReference) -> Bool {
+    package func has(_ field: FieldReference) -> Bool {
         self.spans[field.spanIndex].type != .absent
     }
 }
