@@ -1,4 +1,5 @@
 import CSystemd
+import SwiftcornFormat
 
 #if canImport(Glibc)
 import Glibc
@@ -68,14 +69,7 @@ struct JournalFields {
     /// `NAME=digits`, the digits written straight into the buffer.
     mutating func add(_ name: String, _ value: Int) {
         let nameStart = self.begin(name)
-        if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-        let digitsStart = self.bytes.count
-        var rest = value.magnitude
-        repeat {
-            self.bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
-            rest /= 10
-        } while rest > 0
-        self.bytes[digitsStart...].reverse()
+        DecimalDigits.append(value, to: &self.bytes)
         self.end(nameStart: nameStart, nameCount: name.utf8.count, mayHoldNewline: false)
     }
 
