@@ -105,3 +105,34 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: ":"))
     }
 }
+
+extension JSONLineWriter {
+    /// Adds a schema field's `"key":"value"`.
+    package mutating func field(_ field: RecordField, _ value: String) {
+        self.field(field.jsonKey, value)
+    }
+
+    /// Adds a schema field's `"key":"value"` from a static string that needs no escape (the
+    /// schema's `event` and `level` constants).
+    package mutating func field(_ field: RecordField, _ value: StaticString) {
+        self.key(field.jsonKey)
+        self.bytes.append(UInt8(ascii: "\""))
+        self.bytes.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+        self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Adds a schema field's `"key":integer`.
+    package mutating func field(_ field: RecordField, _ value: Int) {
+        self.field(field.jsonKey, Int64(value))
+    }
+
+    /// Adds a schema field's `"key":milliseconds` from microseconds.
+    package mutating func field(_ field: RecordField, millisecondsFromMicroseconds micros: Int64) {
+        self.field(field.jsonKey, millisecondsFromMicroseconds: micros)
+    }
+
+    /// Adds a schema field's `"key":"timestamp"`.
+    package mutating func field(_ field: RecordField, timestampMicroseconds micros: Int64) {
+        self.field(field.jsonKey, timestampMicroseconds: micros)
+    }
+}

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Assigns parser slots to the non-schema keys commands ask for, while options are being built.
 package final class FieldCatalog {
     /// Non-schema keys in slot order.
@@ -8,7 +10,7 @@ package final class FieldCatalog {
 
     /// The reference for a key name: a schema field (or alias), or an extra key with its slot.
     package func reference(for name: String) -> FieldReference {
-        if let field = LogField(name: name) {
+        if let field = RecordField(name: name) {
             return .known(field)
         }
         if let slot = self.extraKeys.firstIndex(of: name) {

@@ -1,7 +1,9 @@
+import SwiftcornFormat
+
 /// A field a command or filter reads: a schema key or any other key of the JSON object.
 package enum FieldReference: Hashable, Sendable, CustomStringConvertible {
     /// A key of the schema.
-    case known(LogField)
+    case known(RecordField)
     /// Another key, looked up by name; `slot` is its index in the parser's extra-key list.
     case extra(name: String, slot: Int)
 
@@ -17,7 +19,7 @@ package enum FieldReference: Hashable, Sendable, CustomStringConvertible {
     var spanIndex: Int {
         switch self {
         case .known(let field): field.rawValue
-        case .extra(_, let slot): LogField.allCases.count + slot
+        case .extra(_, let slot): RecordField.allCases.count + slot
         }
     }
 

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// A byte-level parser for one JSON access or log record per line.
 ///
 /// It checks the line is a well-formed JSON object, records where each interesting value sits,
@@ -39,7 +41,7 @@ struct JSONLineParser {
             return self.finish(&scanner)
         }
         var predicted = 0
-        let knownCount = LogField.allCases.count
+        let knownCount = RecordField.allCases.count
         while true {
             scanner.skipWhitespace()
             guard scanner.index < scanner.count else { return ParseFailure(.truncated) }
@@ -100,7 +102,7 @@ struct JSONLineParser {
     private func slot(forKey key: ValueSpan, in scanner: Scanner, predicted: Int) -> Int {
         let keyStart = scanner.base + Int(key.start)
         let keyCount = key.count
-        let known = LogField.keyBytes
+        let known = RecordField.keyBytes
         if predicted < known.count, Self.equal(keyStart, keyCount, known[predicted]) {
             return predicted
         }

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// One parsed line: numbers decoded, strings kept as spans into the line's bytes.
 ///
 /// Any kind of record, access or error log (``kind``), which is why it is not named after the
@@ -30,7 +32,7 @@ package struct ParsedRecord {
     /// Creates an empty record with room for `extraKeys` non-schema keys.
     init(extraKeys: Int) {
         self.line = UnsafeBufferPointer(start: nil, count: 0)
-        self.spans = Array(repeating: .absent, count: LogField.allCases.count + extraKeys)
+        self.spans = Array(repeating: .absent, count: RecordField.allCases.count + extraKeys)
     }
 
     /// Forgets the previous line's values, keeping the span table's storage.
