@@ -5,7 +5,8 @@ import SwiftcornTime
 /// Foundation encoder, no intermediate `String`s and no dictionary.
 ///
 /// Strings are escaped by ``JSONString`` (RFC 8259 plus DEL, U+2028 and U+2029), numbers
-/// written by ``DecimalDigits``.
+/// written by ``DecimalDigits``. Objects and arrays nest (``object(_:_:)``, ``array(_:_:)``),
+/// so a document is written front to back and never trimmed.
 public struct JSONLineWriter: Sendable {
     /// The line so far.
     public private(set) var bytes: [UInt8] = []
@@ -82,6 +83,32 @@ public struct JSONLineWriter: Sendable {
         self.bytes.append(UInt8(ascii: "\""))
         RFC3339Timestamp.append(micros: micros, to: &self.bytes)
         self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Adds `"key":{…}`, `body` writing the inner object's fields.
+    public mutating func object(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
+        self.key(key)
+        self.nested(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
+    }
+
+    /// Adds `"key":[…]`, `body` adding the elements with ``element(_:)``.
+    public mutating func array(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
+        self.key(key)
+        self.nested(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), body)
+    }
+
+    /// Adds an object as the next element of the array being written, `body` writing its fields.
+    public mutating func element(_ body: (inout JSONLineWriter) -> Void) {
+        self.separator()
+        self.nested(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
+    }
+
+    private mutating func nested(open: UInt8, close: UInt8, _ body: (inout JSONLineWriter) -> Void) {
+        self.bytes.append(open)
+        self.needsComma = false
+        body(&self)
+        self.bytes.append(close)
+        self.needsComma = true
     }
 
     private mutating func separator() {
