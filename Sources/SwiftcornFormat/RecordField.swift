@@ -28,7 +28,7 @@ package enum RecordField: Int, CaseIterable, Sendable {
     case message
     case source
 
-    /// The schema's version, as DESIGN.md numbers it; a change of key, kind or meaning bumps it.
+    /// The schema's version (the README's "schema v1"); a change of key, kind or meaning bumps it.
     package static let schemaVersion = 1
 
     /// An access record's keys, in the order they are written.
