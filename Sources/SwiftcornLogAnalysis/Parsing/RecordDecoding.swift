@@ -9,7 +9,7 @@ enum RecordDecoding {
         if event.type == .string {
             let bytes = record.rawBytes(spanIndex: RecordField.event.rawValue)
             record.kind =
-                Self.equals(bytes, "access") ? .access : Self.equals(bytes, "log") ? .log : .other
+                Self.equals(bytes, RecordField.accessEvent) ? .access : Self.equals(bytes, RecordField.logEvent) ? .log : .other
         } else if event.type == .absent, record.spans[RecordField.status.rawValue].type != .absent {
             record.kind = .access
         } else if event.type != .absent {
