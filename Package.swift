@@ -185,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornFormatTests",
-            dependencies: ["SwiftcornFormat", "SwiftcornLogging", "SwiftcornLogAnalysis", "SwiftcornTime"],
+            dependencies: ["SwiftcornFormat", "SwiftcornLogging", "SwiftcornLogAnalysis"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
