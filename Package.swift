@@ -27,7 +27,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSwiftcornSystem"),
-        .target(name: "SwiftcornTime", swiftSettings: strictConcurrency),
+        // The log record schema, the decimal digit writer and the JSON string escaper: what the
+        // server's writers and the analyser share, with nothing below them.
+        .target(name: "SwiftcornFormat", swiftSettings: strictConcurrency),
+        .target(name: "SwiftcornTime", dependencies: ["SwiftcornFormat"], swiftSettings: strictConcurrency),
         .target(
             name: "SwiftcornSystem",
             dependencies: ["CSwiftcornSystem"],
@@ -51,7 +54,8 @@ let package = Package(
         .target(
             name: "SwiftcornLogging",
             dependencies: [
-                "CSystemd", "SwiftcornSystem", "SwiftcornTime", "SwiftcornConfig", .product(name: "Logging", package: "swift-log"),
+                "CSystemd", "SwiftcornSystem", "SwiftcornTime", "SwiftcornConfig", "SwiftcornFormat",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -59,6 +63,7 @@ let package = Package(
             name: "SwiftcornMetrics",
             dependencies: [
                 "CSwiftcornSystem",
+                "SwiftcornFormat",
                 "SwiftcornSystem",
                 "SwiftcornConfig",
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +183,7 @@ let package = Package(
         .target(
             name: "SwiftcornLogAnalysis",
             dependencies: [
+                "SwiftcornFormat",
                 "SwiftcornTime",
                 "CZlib",
                 "CSystemd",
@@ -201,6 +207,11 @@ let package = Package(
         .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornFormatTests",
+            dependencies: ["SwiftcornFormat", "SwiftcornLogging", "SwiftcornLogAnalysis"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

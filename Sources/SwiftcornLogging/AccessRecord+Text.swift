@@ -1,3 +1,4 @@
+import SwiftcornFormat
 import SwiftcornTime
 
 extension AccessRecord {
@@ -18,15 +19,19 @@ extension AccessRecord {
             bytes.append(UInt8(ascii: "?"))
             Self.appendEscaped(self.query, to: &bytes)
         }
-        bytes.append(contentsOf: " HTTP/\(self.httpVersion)\" \(self.status) \(self.bytesOut) \"".utf8)
+        bytes.append(contentsOf: " HTTP/".utf8)
+        bytes.append(contentsOf: self.httpVersion.utf8)
+        bytes.append(contentsOf: "\" ".utf8)
+        DecimalDigits.append(self.status, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        DecimalDigits.append(self.bytesOut, to: &bytes)
+        bytes.append(contentsOf: " \"".utf8)
         Self.appendEscaped(self.referer.isEmpty ? "-" : self.referer, to: &bytes)
         bytes.append(contentsOf: "\" \"".utf8)
         Self.appendEscaped(self.userAgent.isEmpty ? "-" : self.userAgent, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
-        let seconds = self.durationMicroseconds / 1_000_000
-        let fraction = self.durationMicroseconds % 1_000_000
-        let padded = String(fraction)
-        bytes.append(contentsOf: " \(seconds).\(String(repeating: "0", count: 6 - padded.count))\(padded)\n".utf8)
+        bytes.append(contentsOf: "\" ".utf8)
+        DecimalDigits.append(self.durationMicroseconds, fractionDigits: 6, to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
 

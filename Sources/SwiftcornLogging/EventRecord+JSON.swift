@@ -1,8 +1,10 @@
+import SwiftcornFormat
+
 extension EventRecord {
     /// Keys of the record itself, which metadata may not shadow.
-    static let reservedKeys: Set<String> = ["ts", "level", "event", "logger", "message", "worker", "pid", "source"]
+    static let reservedKeys = Set(RecordField.eventKeys.map(\.key))
 
-    /// The record as one JSON line: `ts, level, event, logger, message, worker, pid, source`, then metadata.
+    /// The record as one JSON line: the keys of ``RecordField/eventKeys`` in order, then metadata.
     public func jsonLine() -> [UInt8] {
         var writer = JSONLineWriter(capacity: 256 + self.message.utf8.count)
         self.writeFields(into: &writer)
@@ -11,14 +13,14 @@ extension EventRecord {
 
     /// Writes the record's fields into an object `writer` has started.
     func writeFields(into writer: inout JSONLineWriter) {
-        writer.field("ts", timestampMicroseconds: self.timestampMicroseconds)
-        writer.field("level", self.level)
-        writer.field("event", "log")
-        writer.field("logger", self.logger)
-        writer.field("message", self.message)
-        writer.field("worker", self.worker)
-        writer.field("pid", Int(self.pid))
-        writer.field("source", "\(Self.shortFile(self.file)):\(self.line)")
+        writer.field(.ts, timestampMicroseconds: self.timestampMicroseconds)
+        writer.field(.level, self.level)
+        writer.field(.event, RecordField.logEvent)
+        writer.field(.logger, self.logger)
+        writer.field(.message, self.message)
+        writer.field(.worker, self.worker)
+        writer.field(.pid, Int(self.pid))
+        writer.field(.source, "\(Self.shortFile(self.file)):\(self.line)")
         for (key, value) in self.metadata {
             writer.field(dynamicKey: Self.reservedKeys.contains(key) ? "meta_" + key : key, value)
         }

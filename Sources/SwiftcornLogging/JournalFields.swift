@@ -1,4 +1,5 @@
 import CSystemd
+import SwiftcornFormat
 
 #if canImport(Glibc)
 import Glibc
@@ -6,12 +7,12 @@ import Glibc
 
 /// Journal field names: `[A-Z0-9_]`, at most 64 bytes, not starting with `_` or a digit.
 enum JournalFieldName {
-    /// Fields the sink sets itself; metadata keys that would collide get a `META_` prefix.
-    static let reserved: Set<String> = [
-        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "SWIFTCORN_EVENT", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "WORKER",
-        "HTTP_METHOD", "URL_PATH", "HTTP_ROUTE", "HTTP_STATUS", "DURATION_US", "BYTES_IN", "BYTES_OUT", "REMOTE_ADDR",
-        "USER_AGENT", "REQUEST_ID", "MESSAGE_ID", "SYSLOG_FACILITY", "SYSLOG_PID",
-    ]
+    /// Fields the sink sets itself, the schema's and journald's own; metadata keys that would
+    /// collide get a `META_` prefix.
+    static let reserved: Set<String> = Set(RecordField.allCases.compactMap { $0.journalField?.description }).union([
+        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "MESSAGE_ID", "SYSLOG_FACILITY",
+        "SYSLOG_PID",
+    ])
 
     static func forMetadataKey(_ key: String) -> String {
         var name = String(
@@ -68,15 +69,37 @@ struct JournalFields {
     /// `NAME=digits`, the digits written straight into the buffer.
     mutating func add(_ name: String, _ value: Int) {
         let nameStart = self.begin(name)
-        if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-        let digitsStart = self.bytes.count
-        var rest = value.magnitude
-        repeat {
-            self.bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
-            rest /= 10
-        } while rest > 0
-        self.bytes[digitsStart...].reverse()
+        DecimalDigits.append(value, to: &self.bytes)
         self.end(nameStart: nameStart, nameCount: name.utf8.count, mayHoldNewline: false)
+    }
+
+    /// A schema field's `NAME=value` under its ``RecordField/journalField`` name.
+    mutating func add(_ field: RecordField, _ value: String) {
+        let name = Self.name(field)
+        let nameStart = self.begin(name)
+        self.bytes.append(contentsOf: value.utf8)
+        self.end(nameStart: nameStart, nameCount: name.utf8CodeUnitCount)
+    }
+
+    /// A schema field's `NAME=digits` under its ``RecordField/journalField`` name.
+    mutating func add(_ field: RecordField, _ value: Int) {
+        let name = Self.name(field)
+        let nameStart = self.begin(name)
+        DecimalDigits.append(value, to: &self.bytes)
+        self.end(nameStart: nameStart, nameCount: name.utf8CodeUnitCount, mayHoldNewline: false)
+    }
+
+    /// The journal name of a field the schema gives one.
+    private static func name(_ field: RecordField) -> StaticString {
+        guard let name = field.journalField else { preconditionFailure("\(field) has no journal field") }
+        return name
+    }
+
+    private mutating func begin(_ name: StaticString) -> Int {
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        self.bytes.append(UInt8(ascii: "="))
+        return start
     }
 
     private mutating func begin(_ name: String) -> Int {
@@ -100,6 +123,11 @@ struct JournalFields {
         }
         self.spans.append((nameStart..<separator, valueStart..<self.bytes.count))
         self.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// The fields in order, names and values as journald stores them: what tests compare.
+    var entries: [(name: String, value: [UInt8])] {
+        self.spans.map { (String(decoding: self.bytes[$0.name], as: UTF8.self), Array(self.bytes[$0.value])) }
     }
 
     /// Sends the entry as one datagram on `socket`, connected to journald, without waiting: 0 or

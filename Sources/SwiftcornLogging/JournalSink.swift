@@ -1,5 +1,6 @@
 import CSystemd
 import SwiftcornConfig
+import SwiftcornFormat
 
 #if canImport(Glibc)
 import Glibc
@@ -76,28 +77,28 @@ final class JournalSink: LogSink {
         case .access(let record):
             fields.add("PRIORITY", "6")
             fields.add("SYSLOG_IDENTIFIER", self.identifier)
-            fields.add("SWIFTCORN_EVENT", "access")
-            fields.add("HTTP_METHOD", record.method)
-            fields.add("URL_PATH", record.path)
+            fields.add(.event, RecordField.accessEvent.description)
+            fields.add(.method, record.method)
+            fields.add(.path, record.path)
             if let route = record.route {
-                fields.add("HTTP_ROUTE", route)
+                fields.add(.route, route)
             }
-            fields.add("HTTP_STATUS", record.status)
-            fields.add("DURATION_US", Int(record.durationMicroseconds))
-            fields.add("BYTES_IN", record.bytesIn)
-            fields.add("BYTES_OUT", record.bytesOut)
-            fields.add("REMOTE_ADDR", record.remoteAddress)
-            fields.add("USER_AGENT", record.userAgent)
-            fields.add("REQUEST_ID", record.requestID)
-            fields.add("WORKER", record.worker)
+            fields.add(.status, record.status)
+            fields.add(.durationMilliseconds, Int(record.durationMicroseconds))
+            fields.add(.bytesIn, record.bytesIn)
+            fields.add(.bytesOut, record.bytesOut)
+            fields.add(.remoteAddress, record.remoteAddress)
+            fields.add(.userAgent, record.userAgent)
+            fields.add(.requestID, record.requestID)
+            fields.add(.worker, record.worker)
         case .event(let record):
             fields.add("PRIORITY", Self.priority(record.level))
             fields.add("SYSLOG_IDENTIFIER", self.identifier)
-            fields.add("SWIFTCORN_EVENT", "log")
+            fields.add(.event, RecordField.logEvent.description)
             fields.add("CODE_FILE", EventRecord.shortFile(record.file))
             fields.add("CODE_LINE", record.line)
             fields.add("CODE_FUNC", record.function)
-            fields.add("WORKER", record.worker)
+            fields.add(.worker, record.worker)
             for (key, value) in record.metadata {
                 fields.add(JournalFieldName.forMetadataKey(key), value)
             }

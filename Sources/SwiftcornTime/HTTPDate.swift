@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// HTTP dates (RFC 9110 §5.6.7), converted to and from seconds since 1970 by hand.
 ///
 /// Written out rather than using `DateFormatter`: formatting runs on every response, must not
@@ -17,21 +19,23 @@ public enum HTTPDate {
         let (year, month, day) = CivilCalendar.date(days: days)
         // 1970-01-01 was a Thursday (index 4); `floorDivide` keeps the remainder non-negative.
         let weekday = Int(CivilCalendar.floorDivide(days + 4, 7).remainder)
-        var text = Self.weekdays[weekday]
-        text += ", "
-        text += Self.padded(day, width: 2)
-        text += " "
-        text += Self.months[month - 1]
-        text += " "
-        text += Self.padded(year, width: 4)
-        text += " "
-        text += Self.padded(Int(secondOfDay / 3600), width: 2)
-        text += ":"
-        text += Self.padded(Int(secondOfDay / 60 % 60), width: 2)
-        text += ":"
-        text += Self.padded(Int(secondOfDay % 60), width: 2)
-        text += " GMT"
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        bytes.append(contentsOf: Self.weekdays[weekday].utf8)
+        bytes.append(contentsOf: ", ".utf8)
+        DecimalDigits.append(UInt64(day), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: Self.months[month - 1].utf8)
+        bytes.append(UInt8(ascii: " "))
+        DecimalDigits.append(UInt64(clamping: year), width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        DecimalDigits.append(UInt64(secondOfDay / 3600), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        DecimalDigits.append(UInt64(secondOfDay / 60 % 60), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        DecimalDigits.append(UInt64(secondOfDay % 60), width: 2, to: &bytes)
+        bytes.append(contentsOf: " GMT".utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses an HTTP date in any of the three formats recipients must accept; `nil` when invalid.
@@ -99,11 +103,5 @@ public enum HTTPDate {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// `value` in decimal, left-padded with zeros to `width` digits.
-    private static func padded(_ value: some BinaryInteger, width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

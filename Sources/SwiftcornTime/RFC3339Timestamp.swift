@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// RFC 3339 UTC timestamps with microseconds, `2026-11-28T17:18:00.123456Z`, computed from the
 /// epoch by arithmetic: no `DateFormatter`, no time zone database, no allocation.
 public enum RFC3339Timestamp {
@@ -33,14 +35,9 @@ public enum RFC3339Timestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `value` (not negative: a year before 1 is outside RFC 3339) zero-padded to `count` digits.
+    @inline(__always)
     private static func digits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
+        DecimalDigits.append(UInt64(clamping: value), width: count, to: &bytes)
     }
 }

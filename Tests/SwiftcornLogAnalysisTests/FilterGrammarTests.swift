@@ -56,7 +56,7 @@ import Testing
         let line = "{\"ts\":\"2026-11-28T10:00:00Z\",\"method\":\"GET\",\"path\":\"/api/x\",\"status\":502,\"duration_ms\":300.5,\"bytes_out\":7}"
         func matches(_ text: String) throws -> Bool {
             let filter = CompiledFilter(try FilterExpression.parse(text))
-            var record = AccessRecord(extraKeys: 0)
+            var record = ParsedRecord(extraKeys: 0)
             var bytes = Array(line.utf8)
             return bytes.withUnsafeMutableBufferPointer { buffer in
                 #expect(JSONLineParser(extraKeys: []).parse(UnsafeBufferPointer(buffer), into: &record) == nil)

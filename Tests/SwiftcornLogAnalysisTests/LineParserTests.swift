@@ -5,9 +5,9 @@ import Testing
 /// The byte-level parsers: key order, extra keys, escapes, numbers, timestamps, text lines.
 @Suite struct LineParserTests {
     /// Parses `line`, returning the failure or running `check` on the record.
-    func parse(_ line: String, extraKeys: [String] = [], _ check: (AccessRecord) -> Void = { _ in }) -> InputProblem? {
+    func parse(_ line: String, extraKeys: [String] = [], _ check: (ParsedRecord) -> Void = { _ in }) -> InputProblem? {
         var bytes = Array(line.utf8)
-        var record = AccessRecord(extraKeys: extraKeys.count)
+        var record = ParsedRecord(extraKeys: extraKeys.count)
         return bytes.withUnsafeMutableBufferPointer { buffer in
             if let failure = LineParser(extraKeys: extraKeys).parse(UnsafeBufferPointer(buffer), into: &record) {
                 return failure.problem

@@ -32,6 +32,14 @@ import Testing
         #expect(object?["chart"] == nil)
     }
 
+    /// Values are escaped as the server's log lines are: DEL and U+2028/9 too, which a
+    /// JavaScript reader of the output would otherwise take for a control or a line break.
+    @Test func jsonEscapesAsTheServerWrites() {
+        #expect(JSONRenderer.string("a\u{7F}\u{2028}\u{2029}\u{1}\"\\é") == #""a\u007f\u2028\u2029\u0001\"\\é""#)
+        #expect(JSONRenderer.value(.duration(-1)) == "-0.001")
+        #expect(JSONRenderer.value(.number(-0.0004, decimals: 3)) == "0.000", "no negative zero")
+    }
+
     @Test func csvQuotesAndSections() {
         let text = ReportFormat.csv.render(self.report)
         #expect(text.contains("# rows\nkey,count,share\n\"a,\"\"b\"\"\n\",2,0.500000\nü,1,\n"))

@@ -100,4 +100,26 @@ struct AccessRecordJSONTests {
             #expect(CivilCalendar.days(year: civil.year, month: civil.month, day: civil.day) == day)
         }
     }
+
+    /// Objects and arrays nest, empty or not, and the document is valid JSON as written.
+    @Test func nestedObjectsAndArraysAreWrittenFrontToBack() throws {
+        var json = JSONLineWriter()
+        json.object("master") { $0.field("pid", 7) }
+        json.array("empty") { _ in }
+        json.array("workers") { array in
+            for index in 1...2 {
+                array.element { worker in
+                    worker.field("index", index)
+                    worker.object("restarts") { restarts in
+                        if index == 2 { restarts.field(dynamicKey: "crash\"", 3) }
+                    }
+                }
+            }
+        }
+        json.field("after", "x")
+        let line = json.finish()
+        let expected = #"{"master":{"pid":7},"empty":[],"workers":[{"index":1,"restarts":{}},{"index":2,"restarts":{"crash\"":3}}],"after":"x"}"#
+        #expect(String(decoding: line, as: UTF8.self) == expected + "\n")
+        #expect(try JSONSerialization.jsonObject(with: Data(line)) is [String: Any])
+    }
 }

@@ -1,6 +1,6 @@
 extension Aggregate {
     /// Adds a partial aggregate computed with the same options.
-    public mutating func merge(_ other: Aggregate) {
+    package mutating func merge(_ other: Aggregate) {
         self.lines += other.lines
         self.bytes += other.bytes
         self.requests += other.requests

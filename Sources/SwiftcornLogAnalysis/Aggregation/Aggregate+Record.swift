@@ -6,7 +6,7 @@ extension Aggregate {
 
     /// Counts one access record that passed the filter.
     @inline(__always)
-    mutating func add(access record: AccessRecord) {
+    mutating func add(access record: ParsedRecord) {
         self.requests += 1
         let status = record.status
         let duration = record.durationMicroseconds
@@ -46,7 +46,7 @@ extension Aggregate {
     }
 
     /// Keeps a slow request if it is among the slowest.
-    private mutating func addSlow(_ record: AccessRecord) {
+    private mutating func addSlow(_ record: ParsedRecord) {
         self.slowCount += 1
         let limit = self.options.slowestLimit
         guard limit > 0 else { return }
@@ -69,7 +69,7 @@ extension Aggregate {
     }
 
     /// Counts a non-access record; error-level log records are grouped by message when asked.
-    mutating func add(other record: AccessRecord) {
+    mutating func add(other record: ParsedRecord) {
         self.otherRecords += 1
         guard self.options.collectErrorRecords, record.kind == .log else { return }
         let level = record.rawBytes(.known(.level))
@@ -80,7 +80,7 @@ extension Aggregate {
 
     /// Calls `body` with the bytes `record` groups under for `key`.
     @inline(__always)
-    static func withKey(_ key: GroupKey, _ record: AccessRecord, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func withKey(_ key: GroupKey, _ record: ParsedRecord, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         switch key {
         case .field(let field):
             if record.has(field) {

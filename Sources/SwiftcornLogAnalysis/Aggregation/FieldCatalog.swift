@@ -1,14 +1,16 @@
+import SwiftcornFormat
+
 /// Assigns parser slots to the non-schema keys commands ask for, while options are being built.
-public final class FieldCatalog {
+package final class FieldCatalog {
     /// Non-schema keys in slot order.
-    public private(set) var extraKeys: [String] = []
+    package private(set) var extraKeys: [String] = []
 
     /// Creates an empty catalog.
-    public init() {}
+    package init() {}
 
     /// The reference for a key name: a schema field (or alias), or an extra key with its slot.
-    public func reference(for name: String) -> FieldReference {
-        if let field = LogField(name: name) {
+    package func reference(for name: String) -> FieldReference {
+        if let field = RecordField(name: name) {
             return .known(field)
         }
         if let slot = self.extraKeys.firstIndex(of: name) {

@@ -1,5 +1,5 @@
 /// What requests are grouped by in a table.
-public enum GroupKey: Sendable, Hashable, CustomStringConvertible {
+package enum GroupKey: Sendable, Hashable, CustomStringConvertible {
     /// The value of one field (or any other JSON key); records without it group under `-`.
     case field(FieldReference)
     /// The route template when the record has one, otherwise the path: low cardinality when
@@ -9,7 +9,7 @@ public enum GroupKey: Sendable, Hashable, CustomStringConvertible {
     case errorSignature
 
     /// Parses a `--by` name: schema fields and aliases, `route` (route or path), or any other key.
-    public static func named(_ name: String, catalog: FieldCatalog) -> GroupKey {
+    package static func named(_ name: String, catalog: FieldCatalog) -> GroupKey {
         if name == "route" {
             return .routeOrPath
         }
@@ -17,7 +17,7 @@ public enum GroupKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A short human-readable form, for logs and messages.
-    public var description: String {
+    package var description: String {
         switch self {
         case .field(let field): field.name
         case .routeOrPath: "route"

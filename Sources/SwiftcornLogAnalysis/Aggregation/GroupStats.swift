@@ -1,19 +1,19 @@
 /// What is known about the requests that share one group key.
-public struct GroupStats: Sendable {
+package struct GroupStats: Sendable {
     /// Requests in the group.
-    public var count = 0
+    package var count = 0
     /// Responses with a 5xx status.
-    public var serverErrors = 0
+    package var serverErrors = 0
     /// Responses with a 4xx status.
-    public var clientErrors = 0
+    package var clientErrors = 0
     /// Response body bytes.
-    public var bytesOut: Int64 = 0
+    package var bytesOut: Int64 = 0
     /// Earliest timestamp seen, µs since the epoch.
-    public var firstSeen: Int64 = .max
+    package var firstSeen: Int64 = .max
     /// Latest timestamp seen, µs since the epoch.
-    public var lastSeen: Int64 = .min
+    package var lastSeen: Int64 = .min
     /// Durations, when the table tracks latency.
-    public var latency: LatencyHistogram?
+    package var latency: LatencyHistogram?
 
     /// Creates empty stats, with a coarse latency histogram when `tracksLatency`.
     init(tracksLatency: Bool) {

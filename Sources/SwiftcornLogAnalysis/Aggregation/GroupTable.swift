@@ -1,19 +1,19 @@
 /// Requests grouped by the bytes of one key, e.g. per path or per client.
-public struct GroupTable: Sendable {
+package struct GroupTable: Sendable {
     /// The interned keys.
     private var keys = ByteKeyTable()
     /// Stats per key index.
     private var stats: [GroupStats] = []
     /// Whether each group keeps a latency histogram (needed for p99 sorting).
-    public let tracksLatency: Bool
+    package let tracksLatency: Bool
 
     /// Creates an empty table.
-    public init(tracksLatency: Bool) {
+    package init(tracksLatency: Bool) {
         self.tracksLatency = tracksLatency
     }
 
     /// Number of distinct keys.
-    public var count: Int { self.keys.count }
+    package var count: Int { self.keys.count }
 
     /// Counts one request under `key`.
     @inline(__always)
@@ -38,7 +38,7 @@ public struct GroupTable: Sendable {
     }
 
     /// Every group with its key decoded for display.
-    public var entries: [(key: String, stats: GroupStats)] {
+    package var entries: [(key: String, stats: GroupStats)] {
         (0..<self.count).map { index in
             let key = self.keys.key(at: index).withUnsafeBufferPointer { JSONStringDecoding.decode($0) }
             return (key, self.stats[index])

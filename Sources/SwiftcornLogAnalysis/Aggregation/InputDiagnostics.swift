@@ -1,9 +1,9 @@
 /// Counts of unusable input per kind, plus the first few occurrences.
-public struct InputDiagnostics: Sendable {
+package struct InputDiagnostics: Sendable {
     /// Count per ``InputProblem`` raw value.
-    public private(set) var counts = [Int](repeating: 0, count: InputProblem.allCases.count)
+    package private(set) var counts = [Int](repeating: 0, count: InputProblem.allCases.count)
     /// The earliest problems in input order, at most the sample limit.
-    public private(set) var samples: [ProblemSample] = []
+    package private(set) var samples: [ProblemSample] = []
     /// How many samples to keep.
     let sampleLimit: Int
 
@@ -13,10 +13,10 @@ public struct InputDiagnostics: Sendable {
     }
 
     /// Total number of problems.
-    public var total: Int { self.counts.reduce(0, +) }
+    package var total: Int { self.counts.reduce(0, +) }
 
     /// The count for one kind.
-    public func count(_ problem: InputProblem) -> Int { self.counts[problem.rawValue] }
+    package func count(_ problem: InputProblem) -> Int { self.counts[problem.rawValue] }
 
     /// Records one problem, keeping it as a sample when it is among the earliest.
     mutating func record(_ sample: ProblemSample) {

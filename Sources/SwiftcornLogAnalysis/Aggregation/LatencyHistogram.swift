@@ -8,16 +8,16 @@ import Histogram
 /// latency) and at most 1 % above it with ``Precision/coarse`` (2 significant digits, used per group
 /// and per time bucket). Groups with few samples keep them exactly, so small groups are exact.
 /// Durations above one hour are counted in the top bucket; ``maximum`` stays exact.
-public struct LatencyHistogram: Sendable {
+package struct LatencyHistogram: Sendable {
     /// How finely values are resolved.
-    public enum Precision: Sendable {
+    package enum Precision: Sendable {
         /// Three significant digits: percentiles within 0.1 %.
         case fine
         /// Two significant digits: percentiles within 1 %, an eighth of the memory.
         case coarse
 
         /// The relative error bound of percentiles at this precision.
-        public var relativeErrorBound: Double {
+        package var relativeErrorBound: Double {
             switch self {
             case .fine: 0.001
             case .coarse: 0.01
@@ -26,12 +26,12 @@ public struct LatencyHistogram: Sendable {
     }
 
     /// The largest duration resolved; longer ones land in the top bucket.
-    public static let highestTrackable: UInt64 = 3_600_000_000
+    package static let highestTrackable: UInt64 = 3_600_000_000
     /// Samples kept exactly before switching to a histogram, to keep many small groups cheap.
     static let exactLimit = 32
 
     /// The precision of the histogram, once one exists.
-    public let precision: Precision
+    package let precision: Precision
     /// Samples while there are few of them.
     private var exact: [UInt32] = []
     /// Samples that do not fit `UInt32` while still exact.
@@ -39,16 +39,16 @@ public struct LatencyHistogram: Sendable {
     /// The histogram, once more than ``exactLimit`` samples arrived.
     private var histogram: Histogram<UInt32>?
     /// Number of samples.
-    public private(set) var count = 0
+    package private(set) var count = 0
     /// Sum of samples, for the mean.
-    public private(set) var sum: Int64 = 0
+    package private(set) var sum: Int64 = 0
     /// Largest sample, exact.
-    public private(set) var maximum: Int64 = 0
+    package private(set) var maximum: Int64 = 0
     /// Smallest sample, exact.
-    public private(set) var minimum: Int64 = .max
+    package private(set) var minimum: Int64 = .max
 
     /// Creates an empty histogram; `exactFirst` keeps the first samples exactly.
-    public init(precision: Precision, exactFirst: Bool = true) {
+    package init(precision: Precision, exactFirst: Bool = true) {
         self.precision = precision
         if !exactFirst {
             self.histogram = Self.makeHistogram(precision)
@@ -57,7 +57,7 @@ public struct LatencyHistogram: Sendable {
 
     /// Records one duration in microseconds.
     @inline(__always)
-    public mutating func record(_ microseconds: Int64) {
+    package mutating func record(_ microseconds: Int64) {
         self.count += 1
         self.sum &+= microseconds
         if microseconds > self.maximum {
@@ -107,7 +107,7 @@ public struct LatencyHistogram: Sendable {
     }
 
     /// Adds `other`'s samples.
-    public mutating func merge(_ other: LatencyHistogram) {
+    package mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
         self.sum &+= other.sum
         self.maximum = Swift.max(self.maximum, other.maximum)
@@ -132,7 +132,7 @@ public struct LatencyHistogram: Sendable {
     }
 
     /// The nearest-rank percentile (0…100) in microseconds, within the documented bound; 0 when empty.
-    public func percentile(_ percentile: Double) -> Int64 {
+    package func percentile(_ percentile: Double) -> Int64 {
         guard self.count > 0 else { return 0 }
         if let histogram = self.histogram {
             let value = Int64(histogram.valueAtPercentile(percentile))
@@ -144,12 +144,12 @@ public struct LatencyHistogram: Sendable {
     }
 
     /// Mean in microseconds.
-    public var mean: Double {
+    package var mean: Double {
         self.count == 0 ? 0 : Double(self.sum) / Double(self.count)
     }
 
     /// Sample counts per bucket `[lower, upper)` for a terminal histogram, with bucket edges doubling.
-    public func logBuckets() -> [(lower: Int64, upper: Int64, count: Int)] {
+    package func logBuckets() -> [(lower: Int64, upper: Int64, count: Int)] {
         guard self.count > 0 else { return [] }
         var edges: [Int64] = [0]
         var edge: Int64 = 1000

@@ -1,13 +1,13 @@
 /// One bad line kept for the report: where it was and what was wrong.
-public struct ProblemSample: Sendable {
+package struct ProblemSample: Sendable {
     /// The kind.
-    public var problem: InputProblem
+    package var problem: InputProblem
     /// The source's name (path or `-`).
-    public var source: String
+    package var source: String
     /// 1-based line number, 0 for whole-file problems.
-    public var line: Int
+    package var line: Int
     /// More detail, possibly empty.
-    public var detail: String
+    package var detail: String
     /// Index of the source, for ordering.
     var sourceIndex: Int
     /// Index of the block within the source; resolved into `line` after the pass.
@@ -16,7 +16,7 @@ public struct ProblemSample: Sendable {
     var lineInBlock: Int
 
     /// The `file:line: kind (detail)` form for stderr.
-    public var description: String {
+    package var description: String {
         let location = self.line > 0 ? "\(self.source):\(self.line)" : self.source
         return self.detail.isEmpty ? "\(location): \(self.problem)" : "\(location): \(self.problem) (\(self.detail))"
     }

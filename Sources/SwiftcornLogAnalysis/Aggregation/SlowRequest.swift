@@ -1,15 +1,15 @@
 /// One slow request kept for `slow`.
-public struct SlowRequest: Sendable {
+package struct SlowRequest: Sendable {
     /// When it finished, µs since the epoch.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// Duration in µs.
-    public var durationMicroseconds: Int64
+    package var durationMicroseconds: Int64
     /// Response status.
-    public var status: Int
+    package var status: Int
     /// Request method.
-    public var method: String
+    package var method: String
     /// Request path.
-    public var path: String
+    package var path: String
     /// Request id, or empty.
-    public var requestID: String
+    package var requestID: String
 }

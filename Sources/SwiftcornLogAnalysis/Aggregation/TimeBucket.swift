@@ -1,13 +1,13 @@
 /// Requests within one timeline bucket.
-public struct TimeBucket: Sendable {
+package struct TimeBucket: Sendable {
     /// Requests.
-    public var count = 0
+    package var count = 0
     /// 5xx responses.
-    public var serverErrors = 0
+    package var serverErrors = 0
     /// 4xx responses.
-    public var clientErrors = 0
+    package var clientErrors = 0
     /// Durations, coarse precision (percentiles within 1 %).
-    public var latency = LatencyHistogram(precision: .coarse)
+    package var latency = LatencyHistogram(precision: .coarse)
 
     /// Counts one request.
     @inline(__always)

@@ -41,12 +41,12 @@ final class CompiledFilter {
     }
 
     /// Whether `record` passes.
-    func matches(_ record: AccessRecord) -> Bool {
+    func matches(_ record: ParsedRecord) -> Bool {
         Self.evaluate(self.root, record)
     }
 
     /// Evaluates a node with short-circuiting.
-    private static func evaluate(_ node: Node, _ record: AccessRecord) -> Bool {
+    private static func evaluate(_ node: Node, _ record: ParsedRecord) -> Bool {
         switch node {
         case .and(let left, let right):
             return Self.evaluate(left, record) && Self.evaluate(right, record)

@@ -1,5 +1,5 @@
 /// A comparison operator of a `--where` expression.
-public enum FilterComparison: String, Sendable, CaseIterable {
+package enum FilterComparison: String, Sendable, CaseIterable {
     /// Equal (`=` or `==`).
     case equal = "=="
     /// Not equal.

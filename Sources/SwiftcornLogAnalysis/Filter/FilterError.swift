@@ -1,7 +1,7 @@
 /// A `--where` expression that cannot be parsed, with the column it went wrong at.
-public struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of mistake.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
             case unexpectedCharacter
             case unterminatedString
@@ -13,20 +13,20 @@ public struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
         private let base: Base
 
         /// A character that starts no token.
-        public static let unexpectedCharacter = Code(base: .unexpectedCharacter)
+        package static let unexpectedCharacter = Code(base: .unexpectedCharacter)
         /// A quoted string without its closing quote.
-        public static let unterminatedString = Code(base: .unterminatedString)
+        package static let unterminatedString = Code(base: .unterminatedString)
         /// A token where the grammar expects something else (or the end of the input).
-        public static let unexpectedToken = Code(base: .unexpectedToken)
+        package static let unexpectedToken = Code(base: .unexpectedToken)
         /// A name that is not a field of the record schema.
-        public static let unknownField = Code(base: .unknownField)
+        package static let unknownField = Code(base: .unknownField)
         /// A value of the wrong kind for its field, e.g. `status>"abc"`.
-        public static let invalidValue = Code(base: .invalidValue)
+        package static let invalidValue = Code(base: .invalidValue)
         /// A regular expression that does not compile.
-        public static let invalidRegex = Code(base: .invalidRegex)
+        package static let invalidRegex = Code(base: .invalidRegex)
 
         /// A short human-readable form, for logs and messages.
-        public var description: String {
+        package var description: String {
             switch self.base {
             case .unexpectedCharacter: "unexpected character"
             case .unterminatedString: "unterminated string"
@@ -39,16 +39,16 @@ public struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The kind of mistake.
-    public let code: Code
+    package let code: Code
     /// What was wrong, in words.
-    public let message: String
+    package let message: String
     /// The expression as given.
-    public let expression: String
+    package let expression: String
     /// 1-based column (in characters) where the problem starts.
-    public let column: Int
+    package let column: Int
 
     /// Creates an error at `column` of `expression`.
-    public init(_ code: Code, _ message: String, expression: String, column: Int) {
+    package init(_ code: Code, _ message: String, expression: String, column: Int) {
         self.code = code
         self.message = message
         self.expression = expression
@@ -56,7 +56,7 @@ public struct FilterError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The message, the expression and a caret under the column.
-    public var description: String {
+    package var description: String {
         let caret = String(repeating: " ", count: max(0, self.column - 1)) + "^"
         return "\(self.code) at column \(self.column): \(self.message)\n  \(self.expression)\n  \(caret)"
     }

@@ -1,5 +1,7 @@
+import SwiftcornFormat
+
 /// A parsed `--where` expression.
-public indirect enum FilterExpression: Sendable, Equatable {
+package indirect enum FilterExpression: Sendable, Equatable {
     /// Both sides hold.
     case and(FilterExpression, FilterExpression)
     /// Either side holds.
@@ -7,16 +9,16 @@ public indirect enum FilterExpression: Sendable, Equatable {
     /// The operand does not hold.
     case not(FilterExpression)
     /// The record has the field (a bare field name).
-    case exists(LogField)
+    case exists(RecordField)
     /// A numeric comparison; durations in milliseconds, `ts` in µs since the epoch.
-    case number(LogField, FilterComparison, Double)
+    case number(RecordField, FilterComparison, Double)
     /// A status-class comparison, `status=5xx`.
     case statusClass(FilterComparison, Int)
     /// A string comparison, or a regex search for `~`/`!~`.
-    case text(LogField, FilterComparison, String)
+    case text(RecordField, FilterComparison, String)
 
     /// Parses `text`, throwing a ``FilterError`` that points at the offending column.
-    public static func parse(_ text: String) throws(FilterError) -> FilterExpression {
+    package static func parse(_ text: String) throws(FilterError) -> FilterExpression {
         var parser = try FilterParser(text)
         return try parser.parseAll()
     }

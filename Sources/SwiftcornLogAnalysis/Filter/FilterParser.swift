@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Recursive-descent parser for `--where`:
 ///
 /// ```
@@ -79,8 +81,8 @@ struct FilterParser {
             return inner
         case .word(let name):
             self.position += 1
-            guard let field = LogField(name: name) else {
-                let known = LogField.allCases.map(\.key)
+            guard let field = RecordField(name: name) else {
+                let known = RecordField.allCases.map(\.key)
                 let suggestion = known.min { Self.distance($0, name) < Self.distance($1, name) } ?? "status"
                 throw self.error(.unknownField, "'\(name)' is not a record field (did you mean '\(suggestion)'?)", token)
             }
@@ -97,7 +99,7 @@ struct FilterParser {
 
     /// The value of a comparison, checked against the field's type.
     private mutating func parseValue(
-        field: LogField,
+        field: RecordField,
         comparison: FilterComparison,
         after operatorToken: FilterToken
     ) throws(FilterError) -> FilterExpression {

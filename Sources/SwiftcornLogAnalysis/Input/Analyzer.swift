@@ -9,12 +9,12 @@ import Darwin
 /// Runs one pass over the sources: a reader thread cuts the (decompressed) bytes into blocks of
 /// whole lines and worker tasks parse and aggregate blocks in parallel, each into its own partial
 /// aggregate, merged at the end. Memory stays bounded by (workers + 1) blocks plus the aggregates.
-public struct Analyzer: Sendable {
+package struct Analyzer: Sendable {
     /// What to compute.
-    public let options: AnalysisOptions
+    package let options: AnalysisOptions
 
     /// Creates an analyzer.
-    public init(options: AnalysisOptions) {
+    package init(options: AnalysisOptions) {
         self.options = options
     }
 
@@ -61,7 +61,7 @@ public struct Analyzer: Sendable {
     }
 
     /// Reads `sources` in order and returns the merged aggregate.
-    public func run(_ sources: [InputSource]) -> Aggregate {
+    package func run(_ sources: [InputSource]) -> Aggregate {
         let state = PipelineState(options: self.options, blockCapacity: self.blockSize + self.options.maxLineBytes + 1)
         let slots = DispatchSemaphore(value: self.workerCount + 2)
         let group = DispatchGroup()

@@ -14,7 +14,7 @@ final class BlockWorker: @unchecked Sendable {
     /// The line parser.
     private let parser: LineParser
     /// The reusable record.
-    private var record: AccessRecord
+    private var record: ParsedRecord
     /// The compiled `--where` filter.
     private let filter: CompiledFilter?
     /// Longer lines are skipped.
@@ -24,7 +24,7 @@ final class BlockWorker: @unchecked Sendable {
     init(options: AnalysisOptions) {
         self.aggregate = Aggregate(options: options)
         self.parser = LineParser(extraKeys: options.extraKeys)
-        self.record = AccessRecord(extraKeys: options.extraKeys.count)
+        self.record = ParsedRecord(extraKeys: options.extraKeys.count)
         self.filter = options.filter.map(CompiledFilter.init)
         self.maxLineBytes = options.maxLineBytes
     }

@@ -1,5 +1,5 @@
 /// Where log lines come from.
-public enum InputSource: Sendable, Hashable, CustomStringConvertible {
+package enum InputSource: Sendable, Hashable, CustomStringConvertible {
     /// A file, plain or gzip-compressed (detected by its magic bytes, not its name).
     case file(String)
     /// Standard input, plain or gzip-compressed.
@@ -10,7 +10,7 @@ public enum InputSource: Sendable, Hashable, CustomStringConvertible {
     case journal(JournalQuery)
 
     /// The name used in messages (`-` for stdin).
-    public var description: String {
+    package var description: String {
         switch self {
         case .file(let path): path
         case .standardInput: "-"
@@ -20,7 +20,7 @@ public enum InputSource: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `-` is stdin, anything else a file path.
-    public init(argument: String) {
+    package init(argument: String) {
         self = argument == "-" ? .standardInput : .file(argument)
     }
 }

@@ -9,18 +9,18 @@ import Darwin
 ///
 /// One thread suffices: a live journal grows far slower than one core parses, and sd-journal
 /// handles must stay on one thread anyway.
-public struct JournalFollower {
+package struct JournalFollower {
     /// What to read.
-    public var query: JournalQuery
+    package var query: JournalQuery
     /// What to compute.
-    public var options: AnalysisOptions
+    package var options: AnalysisOptions
     /// µs between snapshots.
-    public var interval: Int64
+    package var interval: Int64
     /// Stop after this many µs, or never.
-    public var duration: Int64?
+    package var duration: Int64?
 
     /// Creates a follower.
-    public init(query: JournalQuery, options: AnalysisOptions, interval: Int64, duration: Int64?) {
+    package init(query: JournalQuery, options: AnalysisOptions, interval: Int64, duration: Int64?) {
         self.query = query
         self.options = options
         self.interval = interval
@@ -28,7 +28,7 @@ public struct JournalFollower {
     }
 
     /// Follows until `duration` passes (or forever), calling `emit` with snapshots.
-    public func run(_ emit: (Aggregate) -> Void) throws(InputError) {
+    package func run(_ emit: (Aggregate) -> Void) throws(InputError) {
         let source = try JournalSource(self.query, follow: true)
         let worker = BlockWorker(options: self.options)
         let capacity = 1 << 20

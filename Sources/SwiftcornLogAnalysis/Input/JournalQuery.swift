@@ -1,24 +1,24 @@
 /// Which journal entries to read: local or a directory of collected journals, matches and a time range.
-public struct JournalQuery: Sendable, Hashable {
+package struct JournalQuery: Sendable, Hashable {
     /// A directory of journal files (e.g. from systemd-journal-remote), or nil for the local journal.
-    public var directory: String?
+    package var directory: String?
     /// `SYSLOG_IDENTIFIER` values (any of them); `swiftcorn` when both this and ``units`` are empty.
-    public var identifiers: [String] = []
+    package var identifiers: [String] = []
     /// `_SYSTEMD_UNIT` values (any of them).
-    public var units: [String] = []
+    package var units: [String] = []
     /// Earliest entry time, µs since the epoch.
-    public var since: Int64?
+    package var since: Int64?
     /// Latest entry time, µs since the epoch.
-    public var until: Int64?
+    package var until: Int64?
     /// Specific journal files to open instead of ``directory`` (set by sharding), or nil.
-    public var files: [String]?
+    package var files: [String]?
     /// Entries read before the sd-journal handle is reopened, to drop its mapped windows.
     var reopenInterval = JournalSource.defaultReopenInterval
     /// Whether records gain a `hostname` key from the entry's `_HOSTNAME` (costs one field lookup).
-    public var includeHostname = false
+    package var includeHostname = false
 
     /// Creates a query for the local journal and the default identifier.
-    public init(directory: String? = nil) {
+    package init(directory: String? = nil) {
         self.directory = directory
     }
 
@@ -30,7 +30,7 @@ public struct JournalQuery: Sendable, Hashable {
     }
 
     /// Parses `--since`/`--until` values: RFC 3339, or relative to `now` like `-1h`, `-30m`.
-    public static func time(_ text: String, now: Int64) -> Int64? {
+    package static func time(_ text: String, now: Int64) -> Int64? {
         if text.hasPrefix("-"), let milliseconds = DurationText.milliseconds(String(text.dropFirst())) {
             return now - Int64(milliseconds * 1000)
         }

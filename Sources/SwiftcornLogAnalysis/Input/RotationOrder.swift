@@ -1,12 +1,12 @@
 /// Orders a rotated set (`access.log`, `access.log.1`, `access.log.2.gz`…) oldest first by the
 /// time of each file's first record, since rotation schemes disagree on what the numbers mean.
-public enum RotationOrder {
+package enum RotationOrder {
     /// Bytes examined per file for its first timestamp.
     static let probeBytes = 1 << 16
 
     /// `sources` sorted by first record time; stdin stays where it was relative to files without
     /// a readable time, which keep their given order after the dated ones.
-    public static func sorted(_ sources: [InputSource]) -> [InputSource] {
+    package static func sorted(_ sources: [InputSource]) -> [InputSource] {
         guard sources.count > 1 else { return sources }
         let keyed = sources.enumerated().map { (offset: $0.offset, source: $0.element, time: Self.firstTimestamp($0.element)) }
         return keyed.sorted { a, b in
@@ -20,7 +20,7 @@ public enum RotationOrder {
     }
 
     /// The timestamp of the first parseable record in the first bytes of `source`; never stdin.
-    public static func firstTimestamp(_ source: InputSource) -> Int64? {
+    package static func firstTimestamp(_ source: InputSource) -> Int64? {
         switch source {
         case .standardInput, .journal: return nil
         case .file, .bytes: break
@@ -34,7 +34,7 @@ public enum RotationOrder {
         }
         let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
         let parser = LineParser(extraKeys: [])
-        var record = AccessRecord(extraKeys: 0)
+        var record = ParsedRecord(extraKeys: 0)
         var start = 0
         while start < bytes.count {
             var end = start

@@ -1,5 +1,5 @@
 /// A kind of unusable input, counted separately so a report can say what was wrong.
-public enum InputProblem: Int, CaseIterable, Sendable, CustomStringConvertible {
+package enum InputProblem: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// The line ends inside a JSON value (a partial write, a cut file).
     case truncated
     /// The line is not a JSON object of the expected shape, nor a text access line.
@@ -18,7 +18,7 @@ public enum InputProblem: Int, CaseIterable, Sendable, CustomStringConvertible {
     case unreadableFile
 
     /// A short human-readable form, for logs and messages.
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncated: "truncated line"
         case .invalidJSON: "invalid JSON"
@@ -32,7 +32,7 @@ public enum InputProblem: Int, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     /// The name used in JSON and CSV output.
-    public var key: String {
+    package var key: String {
         switch self {
         case .truncated: "truncated"
         case .invalidJSON: "invalid_json"

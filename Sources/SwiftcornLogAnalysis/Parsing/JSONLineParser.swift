@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// A byte-level parser for one JSON access or log record per line.
 ///
 /// It checks the line is a well-formed JSON object, records where each interesting value sits,
@@ -13,7 +15,7 @@ struct JSONLineParser {
     }
 
     /// Parses `line` into `record`; returns why it failed, or nil on success.
-    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> ParseFailure? {
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout ParsedRecord) -> ParseFailure? {
         record.reset(line: line)
         guard let base = line.baseAddress else { return ParseFailure(.invalidJSON, "empty") }
         var scanner = Scanner(base: base, count: line.count)
@@ -27,7 +29,7 @@ struct JSONLineParser {
     }
 
     /// Walks the top-level object, storing the spans of known and requested keys.
-    private func scanObject(_ scanner: inout Scanner, into record: inout AccessRecord) -> ParseFailure? {
+    private func scanObject(_ scanner: inout Scanner, into record: inout ParsedRecord) -> ParseFailure? {
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else {
             return ParseFailure(.invalidJSON, "not an object")
@@ -39,7 +41,7 @@ struct JSONLineParser {
             return self.finish(&scanner)
         }
         var predicted = 0
-        let knownCount = LogField.allCases.count
+        let knownCount = RecordField.allCases.count
         while true {
             scanner.skipWhitespace()
             guard scanner.index < scanner.count else { return ParseFailure(.truncated) }
@@ -100,7 +102,7 @@ struct JSONLineParser {
     private func slot(forKey key: ValueSpan, in scanner: Scanner, predicted: Int) -> Int {
         let keyStart = scanner.base + Int(key.start)
         let keyCount = key.count
-        let known = LogField.keyBytes
+        let known = RecordField.keyBytes
         if predicted < known.count, Self.equal(keyStart, keyCount, known[predicted]) {
             return predicted
         }

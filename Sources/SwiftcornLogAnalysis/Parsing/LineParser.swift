@@ -10,7 +10,7 @@ struct LineParser {
 
     /// Parses `line` into `record`; returns why it failed, or nil on success.
     @inline(__always)
-    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> ParseFailure? {
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout ParsedRecord) -> ParseFailure? {
         var index = 0
         while index < line.count, line[index] == 0x20 || line[index] == 0x09 {
             index += 1

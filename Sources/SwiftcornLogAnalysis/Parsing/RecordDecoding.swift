@@ -1,40 +1,42 @@
+import SwiftcornFormat
+
 /// Turns a scanned record's spans into its kind and decoded numbers, checking required keys.
 enum RecordDecoding {
     /// Classifies the record and decodes `ts`, `status`, `duration_ms`, bytes, worker and pid.
-    static func decode(_ record: inout AccessRecord) -> ParseFailure? {
+    static func decode(_ record: inout ParsedRecord) -> ParseFailure? {
         let line = record.line
-        let event = record.spans[LogField.event.rawValue]
+        let event = record.spans[RecordField.event.rawValue]
         if event.type == .string {
-            let bytes = record.rawBytes(spanIndex: LogField.event.rawValue)
+            let bytes = record.rawBytes(spanIndex: RecordField.event.rawValue)
             record.kind =
-                Self.equals(bytes, "access") ? .access : Self.equals(bytes, "log") ? .log : .other
-        } else if event.type == .absent, record.spans[LogField.status.rawValue].type != .absent {
+                Self.equals(bytes, RecordField.accessEvent) ? .access : Self.equals(bytes, RecordField.logEvent) ? .log : .other
+        } else if event.type == .absent, record.spans[RecordField.status.rawValue].type != .absent {
             record.kind = .access
         } else if event.type != .absent {
             return ParseFailure(.wrongType, "event is not a string")
         } else {
             record.kind = .other
         }
-        let ts = record.spans[LogField.ts.rawValue]
+        let ts = record.spans[RecordField.ts.rawValue]
         if ts.type == .absent {
             if record.kind == .access {
                 return ParseFailure(.missingKey, "ts")
             }
         } else {
-            guard ts.type == .string, let micros = Timestamp.parseRFC3339(record.rawBytes(spanIndex: LogField.ts.rawValue)) else {
+            guard ts.type == .string, let micros = Timestamp.parseRFC3339(record.rawBytes(spanIndex: RecordField.ts.rawValue)) else {
                 return ParseFailure(.wrongType, "ts is not an RFC 3339 time")
             }
             record.timestamp = micros
         }
         guard record.kind == .access else { return nil }
         guard let base = line.baseAddress else { return ParseFailure(.invalidJSON) }
-        let status = record.spans[LogField.status.rawValue]
+        let status = record.spans[RecordField.status.rawValue]
         guard status.type != .absent else { return ParseFailure(.missingKey, "status") }
         guard status.type == .number, let statusValue = Self.integer(base, status), (0...999).contains(statusValue) else {
             return ParseFailure(.wrongType, "status is not an integer status code")
         }
         record.status = Int(statusValue)
-        let duration = record.spans[LogField.durationMilliseconds.rawValue]
+        let duration = record.spans[RecordField.durationMilliseconds.rawValue]
         guard duration.type != .absent else { return ParseFailure(.missingKey, "duration_ms") }
         guard duration.type == .number, let micros = Self.microseconds(fromMilliseconds: base, duration), micros >= 0 else {
             return ParseFailure(.wrongType, "duration_ms is not a non-negative number")
@@ -58,9 +60,9 @@ enum RecordDecoding {
     /// Decodes an optional integer field into `value`, failing only when present with the wrong type.
     private static func optionalInteger(
         _ value: inout Int64,
-        _ field: LogField,
+        _ field: RecordField,
         _ base: UnsafePointer<UInt8>,
-        _ record: AccessRecord
+        _ record: ParsedRecord
     ) -> ParseFailure? {
         let span = record.spans[field.rawValue]
         switch span.type {

@@ -1,5 +1,5 @@
 /// What a line held once parsed.
-public enum RecordKind: Sendable {
+package enum RecordKind: Sendable {
     /// An access record (`"event":"access"`, or a text line in combined format).
     case access
     /// An application/error log record (`"event":"log"`).

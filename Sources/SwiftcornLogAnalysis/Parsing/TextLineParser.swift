@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Parses gunicorn/Apache "combined" lines with an optional trailing duration:
 /// `host ident user [28/Nov/2026:17:18:00 +0000] "GET /p?q HTTP/1.1" 200 512 "referer" "agent" 0.012`.
 ///
@@ -5,36 +7,36 @@
 /// microseconds (gunicorn's `%(D)s`, Apache's `%D`). Without one the duration is 0.
 enum TextLineParser {
     /// Parses `line` into `record`; returns why it failed, or nil on success.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> ParseFailure? {
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout ParsedRecord) -> ParseFailure? {
         record.reset(line: line)
         guard let base = line.baseAddress else { return ParseFailure(.invalidJSON) }
         var cursor = TextCursor(base: base, count: line.count)
         let failure = ParseFailure(.invalidJSON, "neither JSON nor a combined-format access line")
         guard let host = cursor.token() else { return failure }
-        record.spans[LogField.remoteAddress.rawValue] = host
+        record.spans[RecordField.remoteAddress.rawValue] = host
         guard cursor.token() != nil, cursor.token() != nil, let time = cursor.delimited(open: "[", close: "]"),
             let micros = Timestamp.parseCommonLog(UnsafeBufferPointer(start: base + Int(time.start), count: time.count))
         else { return failure }
-        record.spans[LogField.ts.rawValue] = time
+        record.spans[RecordField.ts.rawValue] = time
         record.timestamp = micros
         guard let request = cursor.delimited(open: "\"", close: "\"") else { return failure }
         Self.splitRequest(request, base: base, into: &record)
         guard let status = cursor.token(), let statusValue = RecordDecoding.integer(base, status), (0...999).contains(statusValue) else {
             return failure
         }
-        record.spans[LogField.status.rawValue] = ValueSpan(start: status.start, end: status.end, type: .number, escaped: false)
+        record.spans[RecordField.status.rawValue] = ValueSpan(start: status.start, end: status.end, type: .number, escaped: false)
         record.status = Int(statusValue)
         guard let size = cursor.token() else { return failure }
         if let bytes = RecordDecoding.integer(base, size) {
             record.bytesOut = bytes
-            record.spans[LogField.bytesOut.rawValue] = ValueSpan(start: size.start, end: size.end, type: .number, escaped: false)
+            record.spans[RecordField.bytesOut.rawValue] = ValueSpan(start: size.start, end: size.end, type: .number, escaped: false)
         }
         record.kind = .access
         if let referer = cursor.delimited(open: "\"", close: "\"") {
-            record.spans[LogField.referer.rawValue] = referer
+            record.spans[RecordField.referer.rawValue] = referer
         }
         if let agent = cursor.delimited(open: "\"", close: "\"") {
-            record.spans[LogField.userAgent.rawValue] = agent
+            record.spans[RecordField.userAgent.rawValue] = agent
         }
         if let duration = cursor.lastNumberToken() {
             let isSeconds = UnsafeBufferPointer(start: base + Int(duration.start), count: duration.count).contains(UInt8(ascii: "."))
@@ -43,9 +45,9 @@ enum TextLineParser {
             } else if let micros = RecordDecoding.integer(base, duration) {
                 record.durationMicroseconds = micros
             }
-            record.spans[LogField.durationMilliseconds.rawValue] = duration
+            record.spans[RecordField.durationMilliseconds.rawValue] = duration
         } else {
-            record.spans[LogField.durationMilliseconds.rawValue] = ValueSpan(start: 0, end: 0, type: .number, escaped: false)
+            record.spans[RecordField.durationMilliseconds.rawValue] = ValueSpan(start: 0, end: 0, type: .number, escaped: false)
         }
         if !UTF8Validation.isValid(line) {
             return ParseFailure(.invalidUTF8)
@@ -54,7 +56,7 @@ enum TextLineParser {
     }
 
     /// Splits `METHOD TARGET PROTOCOL` into method, path, query and HTTP version spans.
-    private static func splitRequest(_ request: ValueSpan, base: UnsafePointer<UInt8>, into record: inout AccessRecord) {
+    private static func splitRequest(_ request: ValueSpan, base: UnsafePointer<UInt8>, into record: inout ParsedRecord) {
         var parts: [ValueSpan] = []
         var start = Int(request.start)
         var index = start
@@ -69,7 +71,7 @@ enum TextLineParser {
             index += 1
         }
         guard parts.count >= 2 else { return }
-        record.spans[LogField.method.rawValue] = parts[0]
+        record.spans[RecordField.method.rawValue] = parts[0]
         var path = parts[1]
         var query = ValueSpan(start: path.end, end: path.end, type: .string, escaped: false)
         for position in Int(path.start)..<Int(path.end) where base[position] == UInt8(ascii: "?") {
@@ -77,14 +79,14 @@ enum TextLineParser {
             path.end = Int32(position)
             break
         }
-        record.spans[LogField.path.rawValue] = path
-        record.spans[LogField.query.rawValue] = query
+        record.spans[RecordField.path.rawValue] = path
+        record.spans[RecordField.query.rawValue] = query
         if parts.count >= 3 {
             var version = parts[2]
             if version.count > 5 {
                 version.start += 5  // drop "HTTP/"
             }
-            record.spans[LogField.httpVersion.rawValue] = version
+            record.spans[RecordField.httpVersion.rawValue] = version
         }
     }
 }

@@ -2,7 +2,7 @@ import SwiftcornTime
 
 /// Conversions between RFC 3339 / common-log timestamps and microseconds since the Unix epoch,
 /// by hand because Foundation's date formatting is far too slow for a per-line hot path.
-public enum Timestamp {
+package enum Timestamp {
     /// Parses `2026-11-28T17:18:00.123456Z` (any fraction length, `Z` or `±HH:MM`).
     static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20 else { return nil }
@@ -56,14 +56,14 @@ public enum Timestamp {
     }
 
     /// Parses an RFC 3339 timestamp given as text, for filters and `--since`.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { Self.parseRFC3339($0) }
     }
 
     /// Formats microseconds since the epoch as `2026-11-28T17:18:00.123456Z`, or with whole seconds
     /// when `fractional` is false.
-    public static func format(_ microseconds: Int64, fractional: Bool = true) -> String {
+    package static func format(_ microseconds: Int64, fractional: Bool = true) -> String {
         RFC3339Timestamp.string(micros: microseconds, fractional: fractional)
     }
 

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Renders a report as one JSON object: field sections become objects, tables arrays of objects.
 enum JSONRenderer {
     /// The JSON text, newline-terminated.
@@ -35,22 +37,8 @@ enum JSONRenderer {
         }
     }
 
-    /// A JSON string literal with the required escapes.
+    /// A JSON string literal, escaped as the server's log lines are.
     static func string(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
+        JSONString.quoted(text)
     }
 }

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Number formatting without Foundation's `String(format:)`.
 enum NumberText {
     /// `value` with exactly `decimals` digits after the point, rounded half away from zero.
@@ -10,19 +12,20 @@ enum NumberText {
         let scaled = (abs(value) * scale).rounded()
         guard scaled < 9e18 else { return String(value) }
         let integer = Int64(scaled)
-        let sign = value < 0 && integer != 0 ? "-" : ""
-        let whole = integer / Int64(scale)
-        guard decimals > 0 else { return sign + String(whole) }
-        let fraction = String(integer % Int64(scale))
-        return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        return Self.text { DecimalDigits.append(value < 0 ? -integer : integer, fractionDigits: decimals, to: &$0) }
     }
 
     /// Milliseconds with three decimals from µs, exact (no floating point).
     static func milliseconds(_ microseconds: Int64) -> String {
-        let sign = microseconds < 0 ? "-" : ""
-        let magnitude = microseconds.magnitude
-        let fraction = String(magnitude % 1000)
-        return sign + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        Self.text { DecimalDigits.append(microseconds, fractionDigits: 3, to: &$0) }
+    }
+
+    /// The bytes `write` appends, as a `String`.
+    private static func text(_ write: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        write(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A human duration for tables: `850µs`, `12.3ms`, `1.25s`.

@@ -1,5 +1,5 @@
 /// An output format.
-public enum ReportFormat: String, Sendable, CaseIterable {
+package enum ReportFormat: String, Sendable, CaseIterable {
     /// Aligned columns for people.
     case table
     /// One JSON object for scripts.
@@ -8,7 +8,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case csv
 
     /// Renders `report` in this format.
-    public func render(_ report: Report) -> String {
+    package func render(_ report: Report) -> String {
         switch self {
         case .table: TableRenderer.render(report)
         case .json: JSONRenderer.render(report)

@@ -1,16 +1,16 @@
 /// `errors`: 5xx responses grouped by status, method and route, and error log records by message.
-public enum ErrorsReport {
+package enum ErrorsReport {
     /// 5xx responses by `status method route-or-path`.
-    public static let signatures = Grouping(.errorSignature, tracksLatency: false, serverErrorsOnly: true)
+    package static let signatures = Grouping(.errorSignature, tracksLatency: false, serverErrorsOnly: true)
 
     /// Adds what `errors` needs to `options`.
-    public static func configure(_ options: inout AnalysisOptions) {
+    package static func configure(_ options: inout AnalysisOptions) {
         options.groupings.append(Self.signatures)
         options.collectErrorRecords = true
     }
 
     /// Builds the report.
-    public static func build(_ aggregate: Aggregate, limit: Int) -> Report {
+    package static func build(_ aggregate: Aggregate, limit: Int) -> Report {
         let total = aggregate.requests
         let overview = ReportSection(
             name: "errors",

@@ -1,15 +1,15 @@
 /// `report --html`: one self-contained HTML file (inline CSS and SVG, no scripts or fetches) with
 /// requests and errors over time, latency percentiles over time, the status mix, and the top tables.
-public enum HTMLReport {
+package enum HTMLReport {
     /// Adds what the report needs to `options`: summary and errors groupings and a timeline.
-    public static func configure(_ options: inout AnalysisOptions, bucket: Int64) {
+    package static func configure(_ options: inout AnalysisOptions, bucket: Int64) {
         SummaryReport.configure(&options)
         ErrorsReport.configure(&options)
         options.timelineBucket = bucket
     }
 
     /// The HTML document.
-    public static func render(_ aggregate: Aggregate, bucket: Int64, title: String = "swiftcorn-logs report") -> String {
+    package static func render(_ aggregate: Aggregate, bucket: Int64, title: String = "swiftcorn-logs report") -> String {
         let summary = SummaryReport.build(aggregate)
         let errors = ErrorsReport.build(aggregate, limit: 20)
         var body = "<h1>\(HTMLText.escape(title))</h1>"

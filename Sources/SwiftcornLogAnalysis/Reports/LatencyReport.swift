@@ -1,10 +1,10 @@
 /// `latency [--by KEY]`: percentiles and a terminal histogram, optionally per group.
-public enum LatencyReport {
+package enum LatencyReport {
     /// The percentiles reported.
     static let percentiles: [(String, Double)] = [("p50", 50), ("p75", 75), ("p90", 90), ("p95", 95), ("p99", 99), ("p99_9", 99.9)]
 
     /// Builds the report; `key` adds a per-group table of `limit` groups.
-    public static func build(_ aggregate: Aggregate, key: GroupKey?, limit: Int) -> Report {
+    package static func build(_ aggregate: Aggregate, key: GroupKey?, limit: Int) -> Report {
         let latency = aggregate.latency
         var fields: [(name: String, value: ReportValue)] = [("count", .integer(latency.count))]
         if latency.count > 0 {

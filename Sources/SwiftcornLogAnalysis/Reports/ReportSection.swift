@@ -1,7 +1,7 @@
 /// A named part of a report: key/value fields, a table, or terminal-only text (charts).
-public struct ReportSection: Sendable {
+package struct ReportSection: Sendable {
     /// The section's shape and data.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         /// Named values, an object in JSON.
         case fields([(name: String, value: ReportValue)])
         /// Rows under named columns, an array of objects in JSON.
@@ -11,21 +11,21 @@ public struct ReportSection: Sendable {
     }
 
     /// The key in JSON output, also the CSV section name.
-    public var name: String
+    package var name: String
     /// The heading in table output.
-    public var title: String
+    package var title: String
     /// The data.
-    public var content: Content
+    package var content: Content
 
     /// Creates a section.
-    public init(name: String, title: String, content: Content) {
+    package init(name: String, title: String, content: Content) {
         self.name = name
         self.title = title
         self.content = content
     }
 
     /// The table's rows, or nil for other shapes; for tests and scripts.
-    public var rows: [[ReportValue]]? {
+    package var rows: [[ReportValue]]? {
         if case .table(_, let rows) = self.content {
             return rows
         }
@@ -33,7 +33,7 @@ public struct ReportSection: Sendable {
     }
 
     /// A field's value, or nil; for tests and scripts.
-    public func field(_ name: String) -> ReportValue? {
+    package func field(_ name: String) -> ReportValue? {
         if case .fields(let fields) = self.content {
             return fields.first { $0.name == name }?.value
         }

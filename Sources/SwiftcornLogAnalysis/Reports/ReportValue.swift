@@ -1,5 +1,5 @@
 /// One value in a report, typed so each format can render it appropriately.
-public enum ReportValue: Sendable, Equatable {
+package enum ReportValue: Sendable, Equatable {
     /// A count or other integer.
     case integer(Int)
     /// A real number shown with `decimals` digits after the point.

@@ -1,19 +1,19 @@
 /// `slow --over 500ms`: how many requests were slow, where, and the slowest ones.
-public enum SlowReport {
+package enum SlowReport {
     /// The per-route grouping of slow requests.
-    public static func grouping(threshold: Int64) -> Grouping {
+    package static func grouping(threshold: Int64) -> Grouping {
         Grouping(.routeOrPath, tracksLatency: true, slowerThan: threshold)
     }
 
     /// Adds what `slow` needs to `options`.
-    public static func configure(_ options: inout AnalysisOptions, threshold: Int64, limit: Int) {
+    package static func configure(_ options: inout AnalysisOptions, threshold: Int64, limit: Int) {
         options.slowThreshold = threshold
         options.slowestLimit = limit
         options.groupings.append(Self.grouping(threshold: threshold))
     }
 
     /// Builds the report.
-    public static func build(_ aggregate: Aggregate, threshold: Int64, limit: Int) -> Report {
+    package static func build(_ aggregate: Aggregate, threshold: Int64, limit: Int) -> Report {
         let total = aggregate.requests
         let overview = ReportSection(
             name: "slow",

@@ -1,19 +1,19 @@
 /// `summary`: the one-screen answer to "what is going on".
-public enum SummaryReport {
+package enum SummaryReport {
     /// Paths (or routes), with latency for the by-p99 list.
-    public static let routes = Grouping(.routeOrPath, tracksLatency: true)
+    package static let routes = Grouping(.routeOrPath, tracksLatency: true)
     /// Clients.
-    public static let clients = Grouping(.field(.known(.remoteAddress)), tracksLatency: false)
+    package static let clients = Grouping(.field(.known(.remoteAddress)), tracksLatency: false)
     /// User agents.
-    public static let agents = Grouping(.field(.known(.userAgent)), tracksLatency: false)
+    package static let agents = Grouping(.field(.known(.userAgent)), tracksLatency: false)
 
     /// Adds what `summary` needs to `options`.
-    public static func configure(_ options: inout AnalysisOptions) {
+    package static func configure(_ options: inout AnalysisOptions) {
         options.groupings += [Self.routes, Self.clients, Self.agents]
     }
 
     /// Builds the report; `limit` bounds each top list.
-    public static func build(_ aggregate: Aggregate, limit: Int = 10) -> Report {
+    package static func build(_ aggregate: Aggregate, limit: Int = 10) -> Report {
         let total = aggregate.requests
         var sections = [Self.overview(aggregate)]
         let classes = (1...5).map { digit in

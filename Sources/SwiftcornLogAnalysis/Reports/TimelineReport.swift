@@ -1,10 +1,10 @@
 /// `timeline --bucket 1m`: per bucket count, rate, errors and p99, with sparklines.
-public enum TimelineReport {
+package enum TimelineReport {
     /// More buckets than this are not padded with empty ones.
     static let maxFilledBuckets = 100_000
 
     /// Builds the report; `width` is the bucket width in µs.
-    public static func build(_ aggregate: Aggregate, width: Int64) -> Report {
+    package static func build(_ aggregate: Aggregate, width: Int64) -> Report {
         let keys = aggregate.timeline.keys.sorted()
         var indices = keys
         if let first = keys.first, let last = keys.last, last - first < Int64(Self.maxFilledBuckets) {

@@ -1,12 +1,12 @@
 /// `top --by KEY`: the busiest (or slowest, most failing, heaviest) values of one key.
-public enum TopReport {
+package enum TopReport {
     /// The grouping `top` fills for `key`.
-    public static func grouping(_ key: GroupKey) -> Grouping {
+    package static func grouping(_ key: GroupKey) -> Grouping {
         Grouping(key, tracksLatency: true)
     }
 
     /// Builds the report.
-    public static func build(_ aggregate: Aggregate, key: GroupKey, sort: TopSort, limit: Int) -> Report {
+    package static func build(_ aggregate: Aggregate, key: GroupKey, sort: TopSort, limit: Int) -> Report {
         let table = aggregate.table(for: Self.grouping(key)) ?? GroupTable(tracksLatency: true)
         let ranked = sort.rank(table.entries, limit: limit)
         var columns = GroupRows.standardColumns

@@ -1,5 +1,5 @@
 /// How `top` orders groups.
-public enum TopSort: String, Sendable, CaseIterable {
+package enum TopSort: String, Sendable, CaseIterable {
     /// Most requests first.
     case count
     /// Slowest 99th percentile first.

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Bytes of an exposition being written, with number formatting that allocates nothing for
 /// integers (most values of a scrape).
 struct ExpositionBuffer {
@@ -40,23 +42,9 @@ struct ExpositionBuffer {
         self.bytes.append(byte)
     }
 
+    @inline(__always)
     mutating func append(_ value: UInt64) {
-        guard value >= 10 else {
-            self.bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
-            return
-        }
-        // Digits are written last first into a stack buffer, then copied in one go; divisions by
-        // the constant 10 compile to multiplications.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var index = 20
-            var rest = value
-            repeat {
-                index -= 1
-                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0
-            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
-        }
+        DecimalDigits.append(value, to: &self.bytes)
     }
 
     /// A `Double` as both formats accept it: integral values without a fraction, `+Inf`, `NaN`.

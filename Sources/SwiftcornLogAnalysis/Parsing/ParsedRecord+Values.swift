@@ -1,4 +1,4 @@
-extension AccessRecord {
+extension ParsedRecord {
     /// The raw bytes of a field's value (escapes not decoded), empty when absent.
     func rawBytes(_ field: FieldReference) -> UnsafeBufferPointer<UInt8> {
         self.rawBytes(spanIndex: field.spanIndex)
@@ -14,7 +14,7 @@ extension AccessRecord {
     }
 
     /// A field's value as text: strings with escapes decoded, numbers and literals as written.
-    public func string(_ field: FieldReference) -> String? {
+    package func string(_ field: FieldReference) -> String? {
         let span = self.spans[field.spanIndex]
         guard span.type != .absent else { return nil }
         let bytes = self.rawBytes(spanIndex: field.spanIndex)
@@ -25,7 +25,7 @@ extension AccessRecord {
     }
 
     /// A field's value as a number: decoded numbers for schema fields, parsed text otherwise.
-    public func number(_ field: FieldReference) -> Double? {
+    package func number(_ field: FieldReference) -> Double? {
         switch field {
         case .known(.status): return self.has(field) ? Double(self.status) : nil
         case .known(.durationMilliseconds): return self.has(field) ? Double(self.durationMicroseconds) / 1000 : nil

@@ -1,33 +1,38 @@
+import SwiftcornFormat
+
 /// One parsed line: numbers decoded, strings kept as spans into the line's bytes.
+///
+/// Any kind of record, access or error log (``kind``), which is why it is not named after the
+/// server's `AccessRecord`, the record a worker writes; the round-trip tests import both.
 ///
 /// A worker reuses one record for every line it parses, so parsing allocates nothing; the spans and
 /// ``line`` are only valid while the line is being processed.
-public struct AccessRecord {
+package struct ParsedRecord {
     /// The bytes of the line the spans point into.
     var line: UnsafeBufferPointer<UInt8>
     /// One span per schema field, then one per extra key.
     var spans: [ValueSpan]
     /// What the line held.
-    public var kind: RecordKind = .other
+    package var kind: RecordKind = .other
     /// `ts` in microseconds since the Unix epoch.
-    public var timestamp: Int64 = 0
+    package var timestamp: Int64 = 0
     /// Response status.
-    public var status: Int = 0
+    package var status: Int = 0
     /// `duration_ms` in microseconds.
-    public var durationMicroseconds: Int64 = 0
+    package var durationMicroseconds: Int64 = 0
     /// Request body bytes.
-    public var bytesIn: Int64 = 0
+    package var bytesIn: Int64 = 0
     /// Response body bytes.
-    public var bytesOut: Int64 = 0
+    package var bytesOut: Int64 = 0
     /// Worker index, 0 when absent.
-    public var worker: Int = 0
+    package var worker: Int = 0
     /// Worker process id, 0 when absent.
-    public var pid: Int = 0
+    package var pid: Int = 0
 
     /// Creates an empty record with room for `extraKeys` non-schema keys.
     init(extraKeys: Int) {
         self.line = UnsafeBufferPointer(start: nil, count: 0)
-        self.spans = Array(repeating: .absent, count: LogField.allCases.count + extraKeys)
+        self.spans = Array(repeating: .absent, count: RecordField.allCases.count + extraKeys)
     }
 
     /// Forgets the previous line's values, keeping the span table's storage.
@@ -51,7 +56,7 @@ public struct AccessRecord {
     }
 
     /// Whether the record has a value for `field`.
-    public func has(_ field: FieldReference) -> Bool {
+    package func has(_ field: FieldReference) -> Bool {
         self.spans[field.spanIndex].type != .absent
     }
 }

@@ -1,0 +1,87 @@
+/// Decimal numbers written as ASCII digits straight into a byte array: the one digit writer of
+/// the access and error logs, journald fields, timestamps, the exposition and statsd lines.
+///
+/// Digits are produced last first into a stack buffer and copied in one go; divisions by the
+/// constant 10 compile to multiplications. Nothing is allocated beyond the array's own growth.
+package enum DecimalDigits {
+    /// Appends `value` in decimal.
+    @inlinable
+    package static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        guard value >= 10 else {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        // 20 digits hold UInt64.max.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = 20
+            var rest = value
+            repeat {
+                index &-= 1
+                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
+    }
+
+    /// Appends `value` in decimal, with a leading `-` when negative (`Int64.min` included).
+    @inlinable
+    package static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        Self.append(value.magnitude, to: &bytes)
+    }
+
+    /// Appends `value` in decimal, with a leading `-` when negative.
+    @inlinable
+    package static func append(_ value: Int, to bytes: inout [UInt8]) {
+        Self.append(Int64(value), to: &bytes)
+    }
+
+    /// Appends `value` left-padded with zeros to `width` digits (more when it needs more):
+    /// the fields of a timestamp.
+    @inlinable
+    package static func append(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 20, value >= limit {
+            digits += 1
+            limit = limit &* 10
+        }
+        for _ in digits..<max(width, digits) {
+            bytes.append(UInt8(ascii: "0"))
+        }
+        Self.append(value, to: &bytes)
+    }
+
+    /// Appends `value / 10^fractionDigits` with exactly `fractionDigits` decimals, exact (no
+    /// floating point): microseconds as milliseconds with `fractionDigits: 3` (`12.345`), as
+    /// seconds with 6. With `trimmingZeros`, trailing zeros of the fraction and a point with
+    /// nothing after it are left out (`12.5`, `12`), as statsd values are written.
+    ///
+    /// A negative value is written with `-` even when its whole part is zero (`-0.250`).
+    @inlinable
+    package static func append(_ value: Int64, fractionDigits: Int, trimmingZeros: Bool = false, to bytes: inout [UInt8]) {
+        precondition((0...19).contains(fractionDigits))
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        var unit: UInt64 = 1
+        for _ in 0..<fractionDigits {
+            unit &*= 10
+        }
+        let magnitude = value.magnitude
+        Self.append(magnitude / unit, to: &bytes)
+        var fraction = magnitude % unit
+        guard fractionDigits > 0, !(trimmingZeros && fraction == 0) else { return }
+        bytes.append(UInt8(ascii: "."))
+        var place = unit / 10
+        while place > 0 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / place))
+            fraction %= place
+            place /= 10
+            if trimmingZeros && fraction == 0 { return }
+        }
+    }
+}
