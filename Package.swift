@@ -112,6 +112,7 @@ let package = Package(
             name: "SwiftcornWorker",
             dependencies: [
                 "CSwiftcornSystem",
+                "SwiftcornFormat",
                 "SwiftcornTime",
                 "SwiftcornSystem",
                 "SwiftcornConfig",

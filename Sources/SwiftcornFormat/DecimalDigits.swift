@@ -24,6 +24,31 @@ package enum DecimalDigits {
         }
     }
 
+    /// How many digits `value` has in decimal.
+    @inlinable
+    package static func count(_ value: UInt64) -> Int {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits &+= 1
+            rest /= 10
+        }
+        return digits
+    }
+
+    /// Writes `value`'s `digits` decimal digits (``count(_:)``) at `base`: for writers into raw
+    /// memory, such as a response head, that learn the length first to check it fits.
+    @inlinable
+    package static func write(_ value: UInt64, digits: Int, at base: UnsafeMutableRawPointer) {
+        var rest = value
+        var offset = digits
+        repeat {
+            offset &-= 1
+            base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10), toByteOffset: offset, as: UInt8.self)
+            rest /= 10
+        } while offset > 0
+    }
+
     /// Appends `value` in decimal, with a leading `-` when negative (`Int64.min` included).
     @inlinable
     package static func append(_ value: Int64, to bytes: inout [UInt8]) {

@@ -1,28 +1,34 @@
+import SwiftcornFormat
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One error-log record: something Swiftcorn or the application logged through swift-log.
-public struct EventRecord: Sendable, Equatable {
+package struct EventRecord: Sendable, Equatable {
     /// When it was logged, in microseconds since the Unix epoch.
-    public var timestampMicroseconds: Int64
+    package var timestampMicroseconds: Int64
     /// swift-log's level name: `trace` … `critical`.
-    public var level: String
+    package var level: String
     /// The logger's label.
-    public var logger: String
+    package var logger: String
     /// The message.
-    public var message: String
+    package var message: String
     /// The worker index, 0 in the master.
-    public var worker: Int
+    package var worker: Int
     /// The process id.
-    public var pid: Int32
+    package var pid: Int32
     /// The source file, for `source` and `CODE_FILE`.
-    public var file: String
+    package var file: String
     /// The source line.
-    public var line: Int
+    package var line: Int
     /// The function, for `CODE_FUNC`.
-    public var function: String
+    package var function: String
     /// Metadata, flattened to strings, in a stable order.
-    public var metadata: [(key: String, value: String)]
+    package var metadata: [(key: String, value: String)]
 
     /// Creates a record.
-    public init(
+    package init(
         timestampMicroseconds: Int64,
         level: String,
         logger: String,
@@ -71,7 +77,7 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// Field by field, metadata in order.
-    public static func == (lhs: EventRecord, rhs: EventRecord) -> Bool {
+    package static func == (lhs: EventRecord, rhs: EventRecord) -> Bool {
         lhs.timestampMicroseconds == rhs.timestampMicroseconds && lhs.level == rhs.level && lhs.logger == rhs.logger
             && lhs.message == rhs.message && lhs.worker == rhs.worker && lhs.pid == rhs.pid && lhs.file == rhs.file
             && lhs.line == rhs.line && lhs.function == rhs.function
@@ -81,9 +87,72 @@ public struct EventRecord: Sendable, Equatable {
 
 /// What a log writer carries: an access record or an error-log record, encoded by each sink
 /// in its own form on the writer's thread.
-public enum LogEntry: Sendable {
+package enum LogEntry: Sendable {
     /// A served request.
     case access(AccessRecord)
     /// A log call.
     case event(EventRecord)
+}
+
+extension EventRecord {
+    /// Keys of the record itself, which metadata may not shadow.
+    static let reservedKeys = Set(RecordField.eventKeys.map(\.key))
+
+    /// The record as one JSON line: the keys of ``RecordField/eventKeys`` in order, then metadata.
+    package func jsonLine() -> [UInt8] {
+        var writer = JSONLineWriter(capacity: 256 + self.message.utf8.count)
+        self.writeFields(into: &writer)
+        return writer.finish()
+    }
+
+    /// Writes the record's fields into an object `writer` has started.
+    func writeFields(into writer: inout JSONLineWriter) {
+        writer.field(.ts, timestampMicroseconds: self.timestampMicroseconds)
+        writer.field(.level, self.level)
+        writer.field(.event, RecordField.logEvent)
+        writer.field(.logger, self.logger)
+        writer.field(.message, self.message)
+        writer.field(.worker, self.worker)
+        writer.field(.pid, Int(self.pid))
+        writer.field(.source, "\(Self.shortFile(self.file)):\(self.line)")
+        for (key, value) in self.metadata {
+            writer.field(dynamicKey: Self.reservedKeys.contains(key) ? "meta_" + key : key, value)
+        }
+    }
+
+    /// `Sources/SwiftcornArbiter/Arbiter.swift` rather than the build machine's absolute path.
+    static func shortFile(_ file: String) -> String {
+        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        if let sources = parts.lastIndex(of: "Sources"), sources + 1 < parts.count {
+            return parts[(sources + 1)...].joined(separator: "/")
+        }
+        // #fileID already is `Module/File.swift`; an absolute path is cut to its last part.
+        return file.hasPrefix("/") ? parts.last.map(String.init) ?? file : file
+    }
+}
+
+extension LogEntry {
+    /// Appends the entry as a JSON object to `buffer`, with a closing newline when `line`: the
+    /// rendering a file batch and journald's `MESSAGE` share, with no array of its own.
+    // Inlined: as a call, the JSON-file mode served 1-10% fewer requests (median 6%, 6 paired
+    // wrk runs).
+    @inline(__always)
+    func appendJSON(to buffer: inout [UInt8], line: Bool) {
+        JSONLineWriter.append(to: &buffer, line: line) { writer in
+            switch self {
+            case .access(let record): record.writeFields(into: &writer)
+            case .event(let record): record.writeFields(into: &writer)
+            }
+        }
+    }
+}
+
+/// The wall clock in microseconds since the Unix epoch.
+package enum WallClock {
+    /// Now.
+    package static func microseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+    }
 }

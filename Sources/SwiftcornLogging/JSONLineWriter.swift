@@ -7,13 +7,13 @@ import SwiftcornTime
 /// Strings are escaped by ``JSONString`` (RFC 8259 plus DEL, U+2028 and U+2029), numbers
 /// written by ``DecimalDigits``. Objects and arrays nest (``object(_:_:)``, ``array(_:_:)``),
 /// so a document is written front to back and never trimmed.
-public struct JSONLineWriter: Sendable {
+package struct JSONLineWriter: Sendable {
     /// The line so far.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
     /// Starts an object.
-    public init(capacity: Int = 512) {
+    package init(capacity: Int = 512) {
         self.bytes.reserveCapacity(capacity)
         self.bytes.append(UInt8(ascii: "{"))
     }
@@ -25,7 +25,7 @@ public struct JSONLineWriter: Sendable {
     /// Appends one object, and a newline when `line`, to `buffer` in place: `body` writes its
     /// fields. The buffer is swapped in and out, never copied, however large it has grown (a
     /// writer thread's batch).
-    public static func append(to buffer: inout [UInt8], line: Bool, _ body: (inout JSONLineWriter) -> Void) {
+    package static func append(to buffer: inout [UInt8], line: Bool, _ body: (inout JSONLineWriter) -> Void) {
         var writer = JSONLineWriter(bytes: [])
         swap(&writer.bytes, &buffer)
         writer.bytes.append(UInt8(ascii: "{"))
@@ -36,49 +36,49 @@ public struct JSONLineWriter: Sendable {
     }
 
     /// Ends the object and the line.
-    public mutating func finish() -> [UInt8] {
+    package mutating func finish() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         self.bytes.append(UInt8(ascii: "\n"))
         return self.bytes
     }
 
     /// Adds `"key":"value"`.
-    public mutating func field(_ key: StaticString, _ value: String) {
+    package mutating func field(_ key: StaticString, _ value: String) {
         self.key(key)
         JSONString.appendQuoted(value, to: &self.bytes)
     }
 
     /// Adds `"key":"value"` for a key known only at run time (metadata).
-    public mutating func field(dynamicKey key: String, _ value: String) {
+    package mutating func field(dynamicKey key: String, _ value: String) {
         self.dynamicKey(key)
         JSONString.appendQuoted(value, to: &self.bytes)
     }
 
     /// Adds `"key":integer` for a key known only at run time.
-    public mutating func field(dynamicKey key: String, _ value: Int) {
+    package mutating func field(dynamicKey key: String, _ value: Int) {
         self.dynamicKey(key)
         DecimalDigits.append(value, to: &self.bytes)
     }
 
     /// Adds `"key":integer`.
-    public mutating func field(_ key: StaticString, _ value: Int64) {
+    package mutating func field(_ key: StaticString, _ value: Int64) {
         self.key(key)
         DecimalDigits.append(value, to: &self.bytes)
     }
 
     /// Adds `"key":integer`.
-    public mutating func field(_ key: StaticString, _ value: Int) {
+    package mutating func field(_ key: StaticString, _ value: Int) {
         self.field(key, Int64(value))
     }
 
     /// Adds `"key":milliseconds` with microsecond precision, from microseconds, e.g. `12.345`.
-    public mutating func field(_ key: StaticString, millisecondsFromMicroseconds micros: Int64) {
+    package mutating func field(_ key: StaticString, millisecondsFromMicroseconds micros: Int64) {
         self.key(key)
         DecimalDigits.append(micros, fractionDigits: 3, to: &self.bytes)
     }
 
     /// Adds `"key":"2026-11-28T17:18:00.123456Z"`, written in place.
-    public mutating func field(_ key: StaticString, timestampMicroseconds micros: Int64) {
+    package mutating func field(_ key: StaticString, timestampMicroseconds micros: Int64) {
         self.key(key)
         self.bytes.append(UInt8(ascii: "\""))
         RFC3339Timestamp.append(micros: micros, to: &self.bytes)
@@ -86,19 +86,19 @@ public struct JSONLineWriter: Sendable {
     }
 
     /// Adds `"key":{…}`, `body` writing the inner object's fields.
-    public mutating func object(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
+    package mutating func object(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
         self.key(key)
         self.nested(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
     }
 
     /// Adds `"key":[…]`, `body` adding the elements with ``element(_:)``.
-    public mutating func array(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
+    package mutating func array(_ key: StaticString, _ body: (inout JSONLineWriter) -> Void) {
         self.key(key)
         self.nested(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), body)
     }
 
     /// Adds an object as the next element of the array being written, `body` writing its fields.
-    public mutating func element(_ body: (inout JSONLineWriter) -> Void) {
+    package mutating func element(_ body: (inout JSONLineWriter) -> Void) {
         self.separator()
         self.nested(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
     }

@@ -13,7 +13,7 @@ import Glibc
 /// producer wait (backpressure: nothing is lost) and `drop` discards the record and counts it;
 /// the writer then reports the drops itself, in a warning record. Each wake-up takes everything
 /// queued and gives it to every sink at once, so a burst costs one system call per sink.
-public final class LogWriter: @unchecked Sendable {
+package final class LogWriter: @unchecked Sendable {
     private let sinks: [any LogSink]
     private let capacity: Int
     /// Queued records that end a batch's wait: ``batchTarget``, or half a smaller queue, so
@@ -43,7 +43,7 @@ public final class LogWriter: @unchecked Sendable {
     private let fallbackCount = Atomic<Int>(0)
 
     /// Where the records go.
-    public let destinations: [LogDestination]
+    package let destinations: [LogDestination]
 
     /// Starts a writer thread for `destinations`.
     ///
@@ -54,7 +54,7 @@ public final class LogWriter: @unchecked Sendable {
     ///   - capacity: Records the queue holds.
     ///   - policy: What a full queue does.
     ///   - worker: The worker index (0 in the master), for the writer's own records.
-    public init(
+    package init(
         destinations: [LogDestination],
         format: LogFormat = .json,
         journalIdentifier: String = "swiftcorn",
@@ -100,16 +100,16 @@ public final class LogWriter: @unchecked Sendable {
     static let batchDelayMicroseconds: UInt32 = 10_000
 
     /// Records discarded by the `drop` policy so far.
-    public var dropped: Int { self.droppedCount.load(ordering: .relaxed) }
+    package var dropped: Int { self.droppedCount.load(ordering: .relaxed) }
 
     /// Records handed to the sinks so far.
-    public var written: Int { self.writtenCount.load(ordering: .relaxed) }
+    package var written: Int { self.writtenCount.load(ordering: .relaxed) }
 
     /// Records journald refused and standard error took.
-    public var fellBack: Int { self.fallbackCount.load(ordering: .relaxed) }
+    package var fellBack: Int { self.fallbackCount.load(ordering: .relaxed) }
 
     /// Queues `entry`.
-    public func submit(_ entry: LogEntry) {
+    package func submit(_ entry: LogEntry) {
         self.submit(entry, bypassingLimit: false)
     }
 
@@ -148,7 +148,7 @@ public final class LogWriter: @unchecked Sendable {
     }
 
     /// Waits until every record queued so far is written.
-    public func flush() {
+    package func flush() {
         pthread_mutex_lock(self.lock)
         self.flushWaiters += 1
         pthread_cond_signal(self.notEmpty)
@@ -161,7 +161,7 @@ public final class LogWriter: @unchecked Sendable {
 
     /// Writes everything queued, closes the destinations and ends the writer thread; records
     /// submitted afterwards go to the error log's current writer. For a writer being replaced.
-    public func finish() {
+    package func finish() {
         pthread_mutex_lock(self.lock)
         self.finishing = true
         pthread_cond_signal(self.notEmpty)
@@ -172,7 +172,7 @@ public final class LogWriter: @unchecked Sendable {
     }
 
     /// Reopens file destinations before the next write, after they were moved (USR1).
-    public func reopen() {
+    package func reopen() {
         pthread_mutex_lock(self.lock)
         self.reopenRequested = true
         pthread_cond_signal(self.notEmpty)

@@ -1,3 +1,4 @@
+import CZlib
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -46,5 +47,187 @@ final class SidePortServer {
     func stop() {
         try? self.channel.close().wait()
         try? self.group.syncShutdownGracefully()
+    }
+}
+
+/// The side port's address and routes, and its server once it listens.
+///
+/// A master started by a binary upgrade may find the port still held by the old master; it then
+/// retries from its loop until the old master has gone (``MasterLoop/retrySidePort(now:)``).
+package final class SidePort {
+    package let address: BindAddress
+    let routes: SidePortRoutes
+    private var server: SidePortServer?
+
+    /// Whether it listens; a master started by a binary upgrade may not yet.
+    package var isListening: Bool { self.server != nil }
+
+    /// The address it listens on (the port the system chose, for port 0), when listening.
+    package var localAddress: String? { self.server?.localAddress.map { "\($0)" } }
+
+    package init(address: BindAddress, routes: SidePortRoutes) {
+        self.address = address
+        self.routes = routes
+    }
+
+    /// Listens; throws when the address cannot be bound.
+    package func start() throws {
+        guard self.server == nil else { return }
+        self.server = try SidePortServer(address: self.address, routes: self.routes)
+    }
+
+    /// Stops listening.
+    package func stop() {
+        self.server?.stop()
+        self.server = nil
+    }
+}
+
+/// Serves one side port connection: collects a request, renders the answer, writes it back.
+/// Confined to its channel's event loop.
+///
+/// Rendering runs on the loop itself: it reads memory only (the shared region, the heartbeat
+/// region, the stats the master's loop samples from `/proc`), and every hop to another thread
+/// would be one more wait for a CPU on a machine busy with workers.
+final class SidePortHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let routes: SidePortRoutes
+    private let scratch: ScrapeScratch
+    private var request: SidePortRequest?
+    private var keepAlive = true
+
+    init(routes: SidePortRoutes, scratch: ScrapeScratch) {
+        self.routes = routes
+        self.scratch = scratch
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            let target = head.uri
+            let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+            self.keepAlive = head.isKeepAlive
+            self.request = SidePortRequest(
+                method: head.method.rawValue,
+                path: path,
+                accept: head.headers.first(name: "accept"),
+                acceptEncoding: head.headers.first(name: "accept-encoding"),
+                authorization: head.headers.first(name: "authorization")
+            )
+        case .body:
+            break
+        case .end:
+            guard let request = self.request else { return }
+            self.request = nil
+            let response = self.routes.respond(to: request, scratch: self.scratch)
+            let body: ByteBuffer
+            switch response.scratchBody {
+            case .text: body = self.scratch.outBuffer(with: self.scratch.text)
+            case .gzip: body = self.scratch.outBuffer(with: self.scratch.gzip)
+            case nil: body = context.channel.allocator.buffer(bytes: response.body)
+            }
+            Self.write(response, body: body, head: request.method == "HEAD", keepAlive: self.keepAlive, context: context)
+        }
+    }
+
+    private static func write(_ response: SidePortResponse, body: ByteBuffer, head: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if !head {
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+        }
+        let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+        if !keepAlive {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+        }
+    }
+}
+
+/// A request to the side port, reduced to what its routes look at.
+struct SidePortRequest: Sendable {
+    var method: String
+    /// The path without the query.
+    var path: String
+    var accept: String?
+    var acceptEncoding: String?
+    var authorization: String?
+}
+
+/// A side port response.
+struct SidePortResponse: Sendable {
+    var status: Int
+    var contentType: String
+    var body: [UInt8]
+    var headers: [(String, String)] = []
+    /// The body is in the scrape scratch memory instead of ``body``.
+    var scratchBody: ScratchBody?
+
+    /// Which scratch array holds the body.
+    enum ScratchBody: Sendable {
+        case text
+        case gzip
+    }
+
+    /// A short plain-text answer.
+    static func text(_ status: Int, _ text: String, headers: [(String, String)] = []) -> SidePortResponse {
+        SidePortResponse(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8), headers: headers)
+    }
+}
+
+/// Memory a side port reuses from one scrape to the next: the exposition, its gzip form and the
+/// buffer handed to the socket. A scrape of megabytes in fresh memory costs more in page faults
+/// than in rendering (measured: 3.7 ms of system time of a 5.9 ms scrape).
+///
+/// Confined to the side port's one event loop; each response is written before the next is
+/// rendered into the same memory, and NIO gives the out buffer back once the write completes.
+final class ScrapeScratch: @unchecked Sendable {
+    var text: [UInt8] = []
+    var gzip: [UInt8] = []
+    var out: ByteBuffer
+
+    init(allocator: ByteBufferAllocator) {
+        self.out = allocator.buffer(capacity: 0)
+    }
+
+    /// `bytes` in the reused out buffer.
+    func outBuffer(with bytes: [UInt8]) -> ByteBuffer {
+        self.out.clear()
+        self.out.writeBytes(bytes)
+        return self.out
+    }
+}
+
+/// gzip for scrape responses: level 1, the fastest, already shrinks the repetitive exposition
+/// about thirtyfold, and the side port's CPU time is what delays a scrape on a busy machine.
+enum GzipCompression {
+    /// `bytes` as a gzip member, written into `output` (its memory reused); false if zlib fails.
+    static func compress(_ bytes: [UInt8], into output: inout [UInt8]) -> Bool {
+        var stream = z_stream()
+        guard czlib_deflate_init_gzip(&stream, 1) == Z_OK else { return false }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(bytes.count))) + 32
+        if output.count < bound {
+            output.append(contentsOf: repeatElement(0, count: bound - output.count))
+        }
+        let result = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else { return false }
+        output.removeSubrange(Int(stream.total_out)...)
+        return true
     }
 }

@@ -1,9 +1,9 @@
 /// Dates of the proleptic Gregorian calendar as days since 1970-01-01, by arithmetic (Howard
 /// Hinnant's `days_from_civil` / `civil_from_days`): no time zone database, no `DateFormatter`,
 /// no allocation, so timestamps can be written and read on hot paths.
-public enum CivilCalendar {
+package enum CivilCalendar {
     /// Days since 1970-01-01 of `year`-`month`-`day`.
-    public static func days(year: Int, month: Int, day: Int) -> Int64 {
+    package static func days(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -14,7 +14,7 @@ public enum CivilCalendar {
     }
 
     /// The date `days` after 1970-01-01.
-    public static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
+    package static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -28,7 +28,7 @@ public enum CivilCalendar {
 
     /// Quotient rounded towards minus infinity and the matching non-negative remainder, to split
     /// times before 1970 into days and seconds of the day.
-    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+    package static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
     }

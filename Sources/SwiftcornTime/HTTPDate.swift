@@ -5,7 +5,7 @@ import SwiftcornFormat
 /// Written out rather than using `DateFormatter`: formatting runs on every response, must not
 /// depend on locale or time zone settings, and Foundation is not otherwise needed here. The calendar
 /// arithmetic is ``CivilCalendar``'s.
-public enum HTTPDate {
+package enum HTTPDate {
     /// Abbreviated weekday names, Sunday first, as IMF-fixdate and asctime spell them.
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     /// Full weekday names, Sunday first, as the obsolete RFC 850 format spells them.
@@ -14,7 +14,7 @@ public enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Formats `secondsSince1970` as an IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
-    public static func format(secondsSince1970: Int64) -> String {
+    package static func format(secondsSince1970: Int64) -> String {
         let (days, secondOfDay) = CivilCalendar.floorDivide(secondsSince1970, 86_400)
         let (year, month, day) = CivilCalendar.date(days: days)
         // 1970-01-01 was a Thursday (index 4); `floorDivide` keeps the remainder non-negative.
@@ -46,7 +46,7 @@ public enum HTTPDate {
     ///
     /// The weekday must be a valid name but is not checked against the date, as RFC 9110 does not
     /// require it. A leap second (`:60`) is read as the last second of the minute.
-    public static func parse(_ text: some StringProtocol) -> Int64? {
+    package static func parse(_ text: some StringProtocol) -> Int64? {
         let tokens = String(text).split(separator: " ", omittingEmptySubsequences: true)
         switch tokens.count {
         case 6:  // IMF-fixdate

@@ -2,10 +2,10 @@ import SwiftcornFormat
 
 /// RFC 3339 UTC timestamps with microseconds, `2026-11-28T17:18:00.123456Z`, computed from the
 /// epoch by arithmetic: no `DateFormatter`, no time zone database, no allocation.
-public enum RFC3339Timestamp {
+package enum RFC3339Timestamp {
     /// Appends the timestamp of `micros` microseconds since the epoch to `bytes`; without
     /// `fractional`, whole seconds (`2026-11-28T17:18:00Z`).
-    public static func append(micros: Int64, fractional: Bool = true, to bytes: inout [UInt8]) {
+    package static func append(micros: Int64, fractional: Bool = true, to bytes: inout [UInt8]) {
         let (seconds, fraction) = CivilCalendar.floorDivide(micros, 1_000_000)
         let (days, secondOfDay) = CivilCalendar.floorDivide(seconds, 86_400)
         let (year, month, day) = CivilCalendar.date(days: days)
@@ -28,7 +28,7 @@ public enum RFC3339Timestamp {
     }
 
     /// The timestamp as a `String`.
-    public static func string(micros: Int64, fractional: Bool = true) -> String {
+    package static func string(micros: Int64, fractional: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(27)
         Self.append(micros: micros, fractional: fractional, to: &bytes)

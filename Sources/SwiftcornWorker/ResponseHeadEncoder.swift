@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOPosix
+import SwiftcornFormat
 import SwiftcornTime
 
 #if canImport(Glibc)
@@ -192,19 +193,12 @@ private struct HeadBytes {
         }
     }
 
+    /// A non-negative `value` (a status code, a length) in decimal.
     mutating func appendDecimal(_ value: Int) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
+        let magnitude = UInt64(value)
+        let digits = DecimalDigits.count(magnitude)
         if let base = self.fits(digits) {
-            var remaining = value
-            for offset in stride(from: digits - 1, through: 0, by: -1) {
-                base.storeBytes(of: UInt8(ascii: "0") + UInt8(remaining % 10), toByteOffset: self.count + offset, as: UInt8.self)
-                remaining /= 10
-            }
+            DecimalDigits.write(magnitude, digits: digits, at: base + self.count)
         }
         self.count += digits
     }

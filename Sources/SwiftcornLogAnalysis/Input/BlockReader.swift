@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -144,5 +145,46 @@ struct BlockReader {
         self.diagnostics.record(
             ProblemSample(problem: problem, source: name, line: 0, detail: detail, sourceIndex: index, block: block, lineInBlock: line)
         )
+    }
+}
+
+/// A reusable buffer holding a run of whole lines, handed from the reading thread to a worker.
+///
+/// `@unchecked Sendable`: the pipeline hands a block to exactly one thread at a time (the reader
+/// fills it, one worker parses it, then it returns to the pool), so there is no shared mutation.
+final class ByteBlock: @unchecked Sendable {
+    /// The memory.
+    let buffer: UnsafeMutableRawBufferPointer
+    /// Bytes of complete lines at the front of ``buffer``.
+    var count = 0
+
+    /// Allocates `capacity` bytes.
+    init(capacity: Int) {
+        self.buffer = .allocate(byteCount: capacity, alignment: 64)
+    }
+
+    deinit {
+        self.buffer.deallocate()
+    }
+
+    /// The complete lines as bytes.
+    var lines: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: self.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: self.count)
+    }
+}
+
+/// Finished shard readers, collected from their threads.
+final class ReaderResults: Sendable {
+    /// The readers, behind a lock.
+    private let readers = Mutex<[BlockReader]>([])
+
+    /// Adds a finished reader.
+    func append(_ reader: BlockReader) {
+        self.readers.withLock { $0.append(reader) }
+    }
+
+    /// All finished readers.
+    var all: [BlockReader] {
+        self.readers.withLock { $0 }
     }
 }

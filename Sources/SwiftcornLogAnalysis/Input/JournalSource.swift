@@ -135,9 +135,6 @@ final class JournalSource: ByteSource {
         _ = sd_journal_wait(journal, UInt64(max(0, microseconds)))
     }
 
-    /// Whether the end was reached and nothing more will come (always false when following).
-    var isFinished: Bool { self.finished }
-
     /// Advances to the next entry; false at the end or past `until`.
     private func advance() -> Bool {
         if self.entriesSinceOpen >= self.query.reopenInterval {
@@ -184,5 +181,168 @@ final class JournalSource: ByteSource {
         let prefix = field.utf8CodeUnitCount + 1
         guard length >= prefix else { return nil }
         return UnsafeRawBufferPointer(start: data + prefix, count: length - prefix)
+    }
+}
+
+extension JournalSource {
+    /// The default for ``JournalQuery/reopenInterval``: entries read before the handle is
+    /// reopened at its cursor.
+    ///
+    /// sd-journal keeps up to 64 mapped 8 MiB windows per handle, and every mapped page counts
+    /// toward the process's resident set; reopening drops them, bounding the RSS of reading a
+    /// gigabyte of journal to roughly what this many entries span, at the cost of one
+    /// close/open/seek per interval.
+    static let defaultReopenInterval = 10_000
+
+    /// Opens the files, directory or local journal of `query` with its matches; not yet positioned.
+    static func open(_ query: JournalQuery) throws(InputError) -> OpaquePointer {
+        var handle: OpaquePointer?
+        let result: Int32
+        if let files = query.files {
+            var paths = files.map { strdup($0) } + [nil]
+            defer {
+                for path in paths {
+                    free(path)
+                }
+            }
+            result = paths.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
+                    sd_journal_open_files(&handle, $0, 0)
+                }
+            }
+        } else if let directory = query.directory {
+            result = sd_journal_open_directory(&handle, directory, 0)
+        } else {
+            result = sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
+        }
+        guard result >= 0, let handle else {
+            let name = query.directory ?? "journal"
+            throw InputError(.cannotOpen, source: name, detail: "sd_journal_open failed: \(String(cString: strerror(-result)))")
+        }
+        // MESSAGE values above the default 64 KiB threshold would be cut; records must stay whole.
+        sd_journal_set_data_threshold(handle, 0)
+        for match in query.matches {
+            var match = match
+            _ = match.withUTF8 { sd_journal_add_match(handle, $0.baseAddress, $0.count) }
+        }
+        return handle
+    }
+
+    /// Replaces the handle with a fresh one positioned on the same entry (see ``defaultReopenInterval``);
+    /// keeps the old handle if anything fails.
+    func reopen() {
+        self.entriesSinceOpen = 0
+        guard let journal = self.journal else { return }
+        var cursor: UnsafeMutablePointer<CChar>?
+        guard sd_journal_get_cursor(journal, &cursor) >= 0, let cursor else { return }
+        defer { free(cursor) }
+        guard let fresh = try? Self.open(self.query) else { return }
+        // seek_cursor + next lands on the entry the old handle was on; the caller's next moves past it.
+        guard sd_journal_seek_cursor(fresh, cursor) >= 0, sd_journal_next(fresh) > 0, sd_journal_test_cursor(fresh, cursor) > 0 else {
+            sd_journal_close(fresh)
+            return
+        }
+        sd_journal_close(journal)
+        self.journal = fresh
+    }
+}
+
+/// Which journal entries to read: local or a directory of collected journals, matches and a time range.
+package struct JournalQuery: Sendable, Hashable {
+    /// A directory of journal files (e.g. from systemd-journal-remote), or nil for the local journal.
+    package var directory: String?
+    /// `SYSLOG_IDENTIFIER` values (any of them); `swiftcorn` when both this and ``units`` are empty.
+    package var identifiers: [String] = []
+    /// `_SYSTEMD_UNIT` values (any of them).
+    package var units: [String] = []
+    /// Earliest entry time, µs since the epoch.
+    package var since: Int64?
+    /// Latest entry time, µs since the epoch.
+    package var until: Int64?
+    /// Specific journal files to open instead of ``directory`` (set by sharding), or nil.
+    package var files: [String]?
+    /// Entries read before the sd-journal handle is reopened, to drop its mapped windows.
+    var reopenInterval = JournalSource.defaultReopenInterval
+    /// Whether records gain a `hostname` key from the entry's `_HOSTNAME` (costs one field lookup).
+    package var includeHostname = false
+
+    /// Creates a query for the local journal and the default identifier.
+    package init(directory: String? = nil) {
+        self.directory = directory
+    }
+
+    /// The `FIELD=value` matches to add: identifiers and units, each field's values ORed,
+    /// the two fields ANDed (sd-journal's rule for matches on different fields).
+    var matches: [String] {
+        let identifiers = self.identifiers.isEmpty && self.units.isEmpty ? ["swiftcorn"] : self.identifiers
+        return identifiers.map { "SYSLOG_IDENTIFIER=\($0)" } + self.units.map { "_SYSTEMD_UNIT=\($0)" }
+    }
+
+    /// Parses `--since`/`--until` values: RFC 3339, or relative to `now` like `-1h`, `-30m`.
+    package static func time(_ text: String, now: Int64) -> Int64? {
+        if text.hasPrefix("-"), let milliseconds = DurationText.milliseconds(String(text.dropFirst())) {
+            return now - Int64(milliseconds * 1000)
+        }
+        if text == "now" {
+            return now
+        }
+        return Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z")
+    }
+}
+
+/// Splits a `--journal-dir` query into queries over disjoint sets of its journal files, so several
+/// threads can read them at once, each with its own sd_journal handle (handles never cross threads).
+///
+/// sd-journal itself is the bottleneck of the journal source (≈1 µs per entry just to step and find
+/// MESSAGE, against ≈0.4 µs to parse the line), so one reader per core is what uses both cores.
+/// Analysis does not depend on the order of records, only on the set, so shards need no merging
+/// by time.
+enum JournalShards {
+    /// Up to `count` queries covering the files of `query.directory` (and its machine-id
+    /// subdirectories), balanced by size; `[query]` when there is nothing to split.
+    static func split(_ query: JournalQuery, count: Int) -> [JournalQuery] {
+        guard count > 1, query.files == nil, let directory = query.directory else { return [query] }
+        var files = Self.journalFiles(in: directory)
+        for entry in Self.entries(of: directory) where entry.name.count == 32 && entry.name.allSatisfy(\.isHexDigit) && entry.isDirectory {
+            files += Self.journalFiles(in: directory + "/" + entry.name)
+        }
+        guard files.count > 1 else { return [query] }
+        var shards = [(size: Int, files: [String])](repeating: (0, []), count: min(count, files.count))
+        for file in files.sorted(by: { $0.size > $1.size }) {
+            let smallest = shards.indices.min { shards[$0].size < shards[$1].size }!
+            shards[smallest].size += file.size
+            shards[smallest].files.append(file.path)
+        }
+        return shards.map { shard in
+            var part = query
+            part.files = shard.files
+            return part
+        }
+    }
+
+    /// `*.journal` and `*.journal~` files directly in `directory`, with their sizes.
+    private static func journalFiles(in directory: String) -> [(path: String, size: Int)] {
+        Self.entries(of: directory).compactMap { entry in
+            guard !entry.isDirectory, entry.name.hasSuffix(".journal") || entry.name.hasSuffix(".journal~") else { return nil }
+            let path = directory + "/" + entry.name
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return (path, Int(info.st_size))
+        }
+    }
+
+    /// The names in `directory`, and whether each is a directory.
+    private static func entries(of directory: String) -> [(name: String, isDirectory: Bool)] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var result: [(String, Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name != ".", name != ".." else { continue }
+            var info = stat()
+            let isDirectory = stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            result.append((name, isDirectory))
+        }
+        return result
     }
 }

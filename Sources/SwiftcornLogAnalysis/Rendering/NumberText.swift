@@ -39,18 +39,6 @@ enum NumberText {
         return Self.fixed(Double(microseconds) / 1_000_000, decimals: 2) + "s"
     }
 
-    /// A human byte size for tables: `512B`, `1.5KiB`, `3.2GiB`.
-    static func humanBytes(_ bytes: Int) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes)B" : Self.fixed(value, decimals: 1) + units[unit]
-    }
-
     /// A bucket width for headings: `1m`, `10s`, `1h`, `1.5s`, `250ms`.
     static func interval(_ microseconds: Int64) -> String {
         for (unit, size) in [("d", Int64(86_400_000_000)), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000)]

@@ -1,3 +1,5 @@
+import SwiftcornFormat
+
 /// Formats statsd lines `name:value|type[|#tags]` as bytes, with the configured prefix and dogstatsd tags.
 ///
 /// Prefix and tag suffix are sanitized and encoded once at creation, so a line costs one array allocation.
@@ -106,5 +108,101 @@ package struct StatsdLineEncoder: Sendable {
         default:
             false
         }
+    }
+}
+
+/// ASCII number formatting straight into a byte buffer, so encoding a flush does not allocate a `String` per value.
+enum StatsdNumberFormatting {
+    /// Above this magnitude thousandths no longer fit comfortably in a `UInt64`, and a `Double` has no
+    /// sub-millisecond precision left anyway.
+    private static let largestMilliFormattedMagnitude = 1e15
+
+    /// Appends `value` in decimal, with a leading `-` when negative.
+    @inline(__always)
+    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+        DecimalDigits.append(value, to: &bytes)
+    }
+
+    /// Appends `value` rounded to at most three decimals, without trailing zeros and without a decimal point when
+    /// the rounded value is integral (`12.345`, `12.5`, `12`).
+    ///
+    /// Non-finite values have no statsd spelling; they are written as `0` so a line stays parseable (callers are
+    /// expected to reject them earlier).
+    static func appendDecimal(_ value: Double, to bytes: inout [UInt8]) {
+        guard value.isFinite else {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        let magnitude = value.magnitude
+        guard magnitude < largestMilliFormattedMagnitude else {
+            appendLargeDecimal(value, to: &bytes)
+            return
+        }
+        // A tiny negative value rounds to zero, written without its sign: "-0" would be read as
+        // a gauge delta by some servers.
+        let thousandths = Int64((value * 1000).rounded(.toNearestOrAwayFromZero))
+        DecimalDigits.append(thousandths, fractionDigits: 3, trimmingZeros: true, to: &bytes)
+    }
+
+    private static func appendLargeDecimal(_ value: Double, to bytes: inout [UInt8]) {
+        // Doubles this large are integral; beyond Int64 only the shortest round-trip spelling is exact.
+        if value.magnitude < 9e18 {
+            appendInteger(Int64(value.rounded()), to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(describing: value).utf8)
+        }
+    }
+}
+
+/// Packs encoded lines into newline-separated datagrams no larger than `maxDatagramSize`.
+///
+/// A line is never split: statsd servers parse each datagram on its own, so half a line is a corrupt metric.
+/// An entry longer than the limit on its own is dropped and counted instead.
+package struct StatsdDatagramPacker {
+    /// 1432 bytes fits a 1500-byte Ethernet MTU minus IPv6 and UDP headers with room to spare.
+    package static let defaultMaxDatagramSize = 1432
+
+    /// Upper bound on the size of every datagram produced.
+    package let maxDatagramSize: Int
+    /// Entries dropped because they alone exceed `maxDatagramSize`.
+    package private(set) var droppedLines = 0
+
+    private var finishedDatagrams: [[UInt8]] = []
+    private var currentDatagram: [UInt8] = []
+
+    /// Creates an empty packer.
+    package init(maxDatagramSize: Int = StatsdDatagramPacker.defaultMaxDatagramSize) {
+        self.maxDatagramSize = maxDatagramSize
+    }
+
+    /// Adds one entry (a line, or lines that must stay together, without a trailing newline).
+    package mutating func append(_ line: [UInt8]) {
+        guard !line.isEmpty else {
+            return
+        }
+        guard line.count <= maxDatagramSize else {
+            droppedLines += 1
+            return
+        }
+        if currentDatagram.isEmpty {
+            currentDatagram.reserveCapacity(maxDatagramSize)
+        } else if currentDatagram.count + 1 + line.count <= maxDatagramSize {
+            currentDatagram.append(UInt8(ascii: "\n"))
+        } else {
+            finishedDatagrams.append(currentDatagram)
+            currentDatagram = []
+            currentDatagram.reserveCapacity(maxDatagramSize)
+        }
+        currentDatagram.append(contentsOf: line)
+    }
+
+    /// Returns every datagram packed so far, in line order, and starts over (the dropped count is kept).
+    package mutating func finish() -> [[UInt8]] {
+        if !currentDatagram.isEmpty {
+            finishedDatagrams.append(currentDatagram)
+            currentDatagram = []
+        }
+        defer { finishedDatagrams = [] }
+        return finishedDatagrams
     }
 }

@@ -1,4 +1,0 @@
-import ArgumentParser
-import SwiftcornLogAnalysis
-
-extension TopSort: ExpressibleByArgument {}
