@@ -130,8 +130,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Actions
 
-    /// Carries out what the state machine decided; `now` is the clock reading timers start from.
-    private func perform(_ action: HTTPConnectionStateMachine.Action, context: ChannelHandlerContext, now: NIODeadline = .now()) {
+    /// Carries out what the state machine decided; `now`, if given, is the clock reading a timer
+    /// starts from (read only when one is armed: most actions arm none).
+    private func perform(_ action: HTTPConnectionStateMachine.Action, context: ChannelHandlerContext, now: NIODeadline? = nil) {
         switch action {
         case .none:
             break
@@ -553,11 +554,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Timer
 
-    /// Arms the connection's timer for `timeout` after `now`; the scheduled task holds the
-    /// handler until it runs or ``ConnectionTimer/cancel()`` drops it in `handlerRemoved`.
-    private func armTimer(after timeout: TimeAmount, expiry: ConnectionTimer.Expiry, now: NIODeadline = .now()) {
+    /// Arms the connection's timer for `timeout` after `now` (the clock's reading if `nil`); the
+    /// scheduled task holds the handler until it runs or ``ConnectionTimer/cancel()`` drops it
+    /// in `handlerRemoved`.
+    private func armTimer(after timeout: TimeAmount, expiry: ConnectionTimer.Expiry, now: NIODeadline? = nil) {
         guard let context = self.context else { return }
-        if let deadline = self.timer.arm(deadline: now + timeout, expiry: expiry) {
+        if let deadline = self.timer.arm(deadline: (now ?? .now()) + timeout, expiry: expiry) {
             self.scheduleTimer(at: deadline, on: context.eventLoop)
         }
     }

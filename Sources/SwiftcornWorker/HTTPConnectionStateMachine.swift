@@ -102,12 +102,12 @@ struct HTTPConnectionStateMachine {
     /// How long a refused connection waits for the client to close it.
     static let refusalLinger: TimeAmount = .seconds(2)
 
-    private(set) var state = State.idle
+    private var state = State.idle
     /// Received bytes not yet parsed: the rest of the active request, or pipelined ones.
     private var parser: RequestParser
-    private(set) var drain = Drain.notDraining
+    private var drain = Drain.notDraining
     /// A `read` was held back while reads are paused.
-    private(set) var readHeld = false
+    private var readHeld = false
     /// Bumped per request, so a late task cannot write into a later request's response.
     private(set) var generation = 0
     private let maxBodySize: Int
@@ -390,7 +390,11 @@ struct HTTPConnectionStateMachine {
         case .receiving, .responding, .discarding:
             self.drain = handover ? .handOver : .close
             return .none
-        case .handingOver, .refused, .closing, .closed:
+        case .refused:
+            // Nothing more is served: the grace period replaces the refusal's longer linger.
+            self.drain = .close
+            return self.awaitLastRequest()
+        case .handingOver, .closing, .closed:
             if self.drain == .notDraining { self.drain = .close }
             return .none
         }

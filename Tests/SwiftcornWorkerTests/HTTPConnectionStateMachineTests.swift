@@ -254,7 +254,11 @@ struct HTTPConnectionStateMachineTests {
         #expect(actions == [.refuse(.contentTooLarge, abandoned: nil)])
         #expect(connection.receive(Self.get).isEmpty)
         #expect(connection.requests.isEmpty)
-        #expect(connection.machine.drainRequested(handover: true) == .none, "a refused connection is not passed on")
+        #expect(
+            connection.machine.drainRequested(handover: true) == .armTimer(.idle, after: HTTPConnectionStateMachine.drainIdleGrace),
+            "a refused connection is not passed on; it waits the drain's grace period"
+        )
+        #expect(connection.machine.timerExpired(.idle) == .close)
     }
 
     @Test("malformed and oversized heads are refused with 400 and 431")
