@@ -360,7 +360,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// A trusted peer's `X-Request-ID` when it is a sane token, else a fresh id.
-    static func requestID(_ incoming: String?, trusted: Bool, generator: RequestIDGenerator) -> String {
+    private static func requestID(_ incoming: String?, trusted: Bool, generator: RequestIDGenerator) -> String {
         if trusted, let incoming, (1...128).contains(incoming.utf8.count),
             incoming.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         {
@@ -370,7 +370,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// The client a trusted proxy names first in `X-Forwarded-For`.
-    static func forwardedClient(_ forwarded: String?) -> String? {
+    private static func forwardedClient(_ forwarded: String?) -> String? {
         guard let forwarded else { return nil }
         guard var first = forwarded.split(separator: ",", maxSplits: 1).first else { return nil }
         while first.first == " " { first.removeFirst() }
