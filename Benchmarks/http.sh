@@ -24,6 +24,9 @@
 #                         nginx-json (nginx writing a JSON access log to a file) and
 #                         journald-c-loop (added after swiftcorn by itself for the log-journald mode)
 #   SWIFTCORN_BIN=.build/release/swiftcorn
+#   BASELINE_BIN=         another swiftcorn build (e.g. the commit before a change): the server
+#                         "baseline" in SERVERS runs it in every SWIFTCORN_MODES mode, and each
+#                         swiftcorn row is reported against its baseline row of the same round
 #   SWIFTCORN_WORKERS=2   -w for swiftcorn; also the worker count of every peer
 #   SWIFTCORN_MODES=default   see "swiftcorn modes hook" below; e.g. "default metrics-off"
 #   NGINX_JSON_BUFFER=    nginx-json's access_log buffer size (e.g. 64k, flushed every 1s);
@@ -47,6 +50,7 @@ THREADS=1
 WARMUP=${WARMUP:-2s}
 SERVERS=${SERVERS:-swiftcorn hummingbird gunicorn nginx}
 SWIFTCORN_BIN=${SWIFTCORN_BIN:-.build/release/swiftcorn}
+BASELINE_BIN=${BASELINE_BIN:-}
 WORKERS=${SWIFTCORN_WORKERS:-2}
 BENCH_VENV=${BENCH_VENV:-/tmp/swiftcorn-bench-venv}
 BASE_PORT=${BASE_PORT:-18080}
@@ -375,16 +379,20 @@ ensure_journald() {
     return 1
 }
 
-run_swiftcorn() {
-    local port mode label i=0 extra logfile since
+run_swiftcorn() { run_swiftcorn_build swiftcorn "$SWIFTCORN_BIN" 0; }
+run_baseline() { run_swiftcorn_build baseline "$BASELINE_BIN" 50; }
+
+# run_swiftcorn_build NAME BINARY PORT_OFFSET: a row per mode, NAME or NAME[mode], for BINARY.
+run_swiftcorn_build() {
+    local name=$1 bin=$2 offset=$3 port mode label i=0 extra logfile since
     for mode in $SWIFTCORN_MODES; do
-        label=swiftcorn
-        [[ $mode == default ]] || label="swiftcorn[$mode]"
+        label=$name
+        [[ $mode == default ]] || label="$name[$mode]"
         add_row "$label"
         NOTE[$label]=$(swiftcorn_mode_note "$mode")
-        port=$(( $(port_of swiftcorn) + 10 * i )); i=$((i + 1))  # a fresh port per mode (no TIME_WAIT reuse)
-        if [[ ! -x $SWIFTCORN_BIN ]]; then
-            fail "$label" "no executable at $SWIFTCORN_BIN (build with: make build-release)"; continue
+        port=$(( $(port_of swiftcorn) + offset + 10 * i )); i=$((i + 1))  # a fresh port per mode (no TIME_WAIT reuse)
+        if [[ ! -x $bin ]]; then
+            fail "$label" "no executable at '$bin' (build with: make build-release)"; continue
         fi
         if ! extra=$(swiftcorn_mode_args "$mode"); then fail "$label" "unknown mode"; continue; fi
         if [[ $mode == log-journald ]] && ! ensure_journald; then fail "$label" "no journald"; continue; fi
@@ -393,8 +401,8 @@ run_swiftcorn() {
         logfile="$WORK/$label-r$ROUND.log"
         SERVER_STDOUT=$(swiftcorn_mode_stdout "$mode")
         since=$(date +%s.%N)
-        log "$label: starting $SWIFTCORN_BIN -w $WORKERS -b $HOST:$port ${args[*]}${SERVER_STDOUT:+ >$SERVER_STDOUT}"
-        if start_server "$port" "$logfile" "$SWIFTCORN_BIN" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
+        log "$label: starting $bin -w $WORKERS -b $HOST:$port ${args[*]}${SERVER_STDOUT:+ >$SERVER_STDOUT}"
+        if start_server "$port" "$logfile" "$bin" -w "$WORKERS" -b "$HOST:$port" "${args[@]}"; then
             measure "$label" "$port"
         else
             fail "$label" "did not start"
@@ -608,8 +616,8 @@ fi
 declare -a RUN_SERVERS=()
 for server in $SERVERS; do
     case "$server" in
-        swiftcorn | nginx | nginx-json | gunicorn | hummingbird | journald-c-loop) RUN_SERVERS+=("$server") ;;
-        *) log "unknown server '$server' (known: swiftcorn hummingbird gunicorn nginx nginx-json journald-c-loop)" ;;
+        swiftcorn | baseline | nginx | nginx-json | gunicorn | hummingbird | journald-c-loop) RUN_SERVERS+=("$server") ;;
+        *) log "unknown server '$server' (known: swiftcorn baseline hummingbird gunicorn nginx nginx-json journald-c-loop)" ;;
     esac
     if [[ $server == swiftcorn && $WANT_JOURNAL_LOOP == auto ]]; then RUN_SERVERS+=(journald-c-loop); fi
 done
@@ -765,6 +773,8 @@ for sc in "${ROWS[@]}"; do
     for peer in hummingbird gunicorn nginx; do
         report_ratio "$sc" "$peer" "${TARGET[$peer]}"
     done
+    # The same mode of the baseline build: a change must cost no more than the noise (5%).
+    report_ratio "$sc" "baseline${sc#swiftcorn}" 0.95
 done
 row_ratios_start=${#ratios_json}
 for spec in "${ROW_TARGETS[@]}"; do

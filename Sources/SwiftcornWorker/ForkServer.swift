@@ -21,15 +21,15 @@ import Glibc
 ///
 /// Each worker is forked as the master's child (`CLONE_PARENT`), so the master reaps it like
 /// any child it spawned itself, and runs on a new thread (see ``runOnFreshThread(_:)``).
-public enum ForkServer {
+package enum ForkServer {
     /// Whether the master started this process as its fork server.
-    public static var isForkServer: Bool {
+    package static var isForkServer: Bool {
         WorkerLaunch.startedAsForkServer()
     }
 
     /// Serves the master's fork requests until the master closes the socket; forked workers
     /// serve `makeResponder`'s application instead of returning.
-    public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+    package static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
         if let bindNow = getenv("LD_BIND_NOW"), "LD_BIND_NOW=" + String(cString: bindNow) == WorkerLaunch.forkServerBindNow {
             unsetenv("LD_BIND_NOW")
         }

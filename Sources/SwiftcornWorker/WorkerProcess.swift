@@ -19,9 +19,9 @@ import Glibc
 /// Signals: TERM drains (stop accepting, finish in-flight requests, close idle connections,
 /// exit 0), QUIT exits at once, INT is ignored (the master decides what a terminal's Ctrl-C
 /// means and tells the workers).
-public enum WorkerProcess {
+package enum WorkerProcess {
     /// Whether this process was spawned as a worker.
-    public static var isWorker: Bool {
+    package static var isWorker: Bool {
         WorkerLaunch.startedAsWorker()
     }
 
@@ -29,7 +29,7 @@ public enum WorkerProcess {
     ///
     /// `makeResponder` builds the application; when it throws, the worker exits with the
     /// boot-failure status and the master stops.
-    public static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
+    package static func run(hooks: ServerHooks = ServerHooks(), makeResponder: (ServerConfiguration) throws -> any Responder) -> Never {
         Self.run(hooks: hooks, makeResponder: makeResponder, decoded: nil)
     }
 
@@ -299,7 +299,10 @@ extension WorkerProcess {
             statsd = try StatsdClient.start(for: configuration.statsd)
         } catch {
             // statsd is best effort: the worker serves without it and says why.
-            logger.error("statsd disabled: cannot set up the client", metadata: ["host": "\(configuration.statsd.host.map { "\($0)" } ?? "")", "error": "\(error)"])
+            logger.error(
+                "statsd disabled: cannot set up the client",
+                metadata: ["host": "\(configuration.statsd.host.map { "\($0)" } ?? "")", "error": "\(error)"]
+            )
         }
         if let statsd {
             ErrorLog.observeWarnings { level, carriesError in statsd.countLogRecord(level: level, carriesError: carriesError) }

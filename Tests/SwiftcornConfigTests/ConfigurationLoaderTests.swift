@@ -105,7 +105,11 @@ struct ConfigurationLoaderTests {
         let text = errors.map(\.description).joined(separator: "\n")
         #expect(errors.count == 5, "\(text)")
         #expect(text.contains("file \(path):1: invalid value for 'workers': '-1' (expected an integer in 1...1024)"))
-        #expect(text.contains("file \(path):2: invalid value for 'timeout': '30 parsecs' (expected a positive duration such as 500ms, 30s, 5m or 1h, at most a year)"))
+        #expect(
+            text.contains(
+                "file \(path):2: invalid value for 'timeout': '30 parsecs' (expected a positive duration such as 500ms, 30s, 5m or 1h, at most a year)"
+            )
+        )
         #expect(text.contains("flag --log-clock: invalid value for 'log_clock': 'mars' (expected one of utc, local)"))
         #expect(text.contains("flag -b: invalid value for 'bind': 'nowhere:80'"))
         // A mistake in the file is reported even though the flag overrides it: the file is still wrong.
