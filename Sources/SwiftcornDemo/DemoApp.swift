@@ -158,3 +158,40 @@ package struct DemoApp: ImmediateResponder {
         return value
     }
 }
+
+/// Deliberate failures, to watch the master contain them.
+enum Fault {
+    static func trigger(_ kind: String, logger: Logger) throws -> Response {
+        switch kind {
+        case "crash":
+            logger.warning("fault endpoint: trapping this worker")
+            fatalError("fault endpoint /fault/crash")
+        case "hang":
+            logger.warning("fault endpoint: blocking this worker's event loop")
+            // Blocks the thread the request runs on, the event loop: the worker stops answering
+            // and its heartbeat stops, which is what a hung application looks like.
+            while true {
+                sleep(1)
+            }
+        case "exit":
+            logger.warning("fault endpoint: exiting this worker")
+            exit(1)
+        default:
+            throw HTTPError(.notFound)
+        }
+    }
+}
+
+/// The demo's server hooks: marks slow requests in the access log (an example of
+/// ``ServerHooks/postRequest``).
+package enum DemoHooks {
+    package static func make() -> ServerHooks {
+        var hooks = ServerHooks()
+        hooks.postRequest = { summary in
+            if summary.duration >= .seconds(1) {
+                summary.addField("slow", "true")
+            }
+        }
+        return hooks
+    }
+}
