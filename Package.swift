@@ -199,6 +199,11 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .testTarget(
+            name: "SwiftcornTimeTests",
+            dependencies: ["SwiftcornTime"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
             swiftSettings: strictConcurrency
