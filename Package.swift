@@ -204,6 +204,11 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .testTarget(
+            name: "SwiftcornSystemTests",
+            dependencies: ["SwiftcornSystem", "CSwiftcornSystem", "SwiftcornTestKit"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
             swiftSettings: strictConcurrency
