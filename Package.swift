@@ -209,6 +209,16 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .testTarget(
+            name: "SwiftcornAppTests",
+            dependencies: [
+                "SwiftcornApp",
+                "SwiftcornTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
             swiftSettings: strictConcurrency
