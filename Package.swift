@@ -206,6 +206,26 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
         .testTarget(
+            name: "SwiftcornTimeTests",
+            dependencies: ["SwiftcornTime"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornSystemTests",
+            dependencies: ["SwiftcornSystem", "CSwiftcornSystem", "SwiftcornTestKit"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "SwiftcornAppTests",
+            dependencies: [
+                "SwiftcornApp",
+                "SwiftcornTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
             name: "SwiftcornConfigTests",
             dependencies: ["SwiftcornConfig"],
             swiftSettings: strictConcurrency
