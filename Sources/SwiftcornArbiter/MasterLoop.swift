@@ -43,6 +43,9 @@ struct MasterLoop: ~Copyable {
     var sidePortRetryAt = ContinuousClock.now
     /// Actions the supervisor returned that are still to be performed.
     var pending: [WorkerSupervisor.Action] = []
+    /// The slot each live worker stamps, the loop's own copy of the lender's: the heartbeat check
+    /// reads the region through it without the lock a scrape holds while it sums the slots.
+    var heartbeatSlots: [pid_t: Int] = [:]
     /// Slots whose worker has reported ready at least once, for systemd's first READY=1.
     var readySlots = Set<Int>()
     var readySent = false
@@ -240,6 +243,7 @@ extension MasterLoop {
                 do {
                     let pid = try self.spawner.spawn(index: index, slot: slot)
                     self.observed.slots.attach(slot: slot, pid: pid)
+                    self.heartbeatSlots[pid] = slot
                     self.observed.stats.workerStarted(index: index, pid: pid, slot: slot)
                     self.logger.info("worker started", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                     self.pending += self.supervisor.workerSpawned(index: index, pid: pid, now: now)
@@ -273,6 +277,7 @@ extension MasterLoop {
             if self.successorExited(pid: pid, status: ProcessExitStatus(waitStatus: status)) { continue }
             if self.spawner.forkServer?.exited(pid: pid, status: ProcessExitStatus(waitStatus: status)) == true { continue }
             self.observed.slots.retire(pid: pid, cpuSeconds: usage.cpuSeconds)
+            self.heartbeatSlots[pid] = nil
             self.pending += self.supervisor.childExited(pid: pid, status: ProcessExitStatus(waitStatus: status), now: now)
         }
     }
@@ -432,9 +437,10 @@ extension MasterLoop {
     mutating func checkHeartbeats(now: ContinuousClock.Instant) {
         let timeout = self.configuration.timeout
         let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
-        guard limit > 0 else { return }
         for (index, pid) in self.supervisor.heartbeatWatched {
-            guard let age = self.observed.slots.heartbeatAge(of: pid), age > limit else { continue }
+            guard let slot = self.heartbeatSlots[pid], case let age = self.observed.slots.heartbeatAge(ofSlot: slot), age > limit else {
+                continue
+            }
             self.logger.critical(
                 "worker timeout",
                 metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)", "heartbeat_age_s": "\(Double(age) / 1e9)"]

@@ -59,6 +59,13 @@ package final class WorkerSlots: Sendable {
         self.slot(of: pid).map { self.region.slot($0).heartbeatAge() }
     }
 
+    /// How long ago the least recent event loop of the process lent slot `number` stamped its
+    /// heartbeat, in nanoseconds. Takes no lock: the master's loop reads it every second and must
+    /// not wait behind a scrape, which holds the lock while it sums the slots.
+    package func heartbeatAge(ofSlot number: Int) -> UInt64 {
+        self.region.slot(number).heartbeatAge()
+    }
+
     /// Worker `pid` was reaped: its counters move to the retired totals and its slot is freed.
     /// `cpuSeconds` is its whole CPU time from the reaped child's rusage.
     package func retire(pid: Int32, cpuSeconds: Double) {
