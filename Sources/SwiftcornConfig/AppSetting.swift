@@ -5,7 +5,8 @@
 ///
 /// ```swift
 /// let greeting = AppSetting.text("greeting", flag: "--greeting", default: "hello", help: "what / answers")
-/// Swiftcorn.main(name: "hello", settings: [greeting]) { configuration in Hello(greeting: configuration[greeting]) }
+/// let settings = SettingsTable(name: "hello", appSettings: [greeting])
+/// Swiftcorn.main(settings: settings) { configuration in Hello(greeting: configuration[greeting]) }
 /// ```
 public struct AppSetting<Value: Sendable>: AppSettingDeclaration {
     /// The YAML key; a dot puts it in a section (`myapp.greeting`).

@@ -10,8 +10,8 @@ public struct SettingsTable: Sendable {
     /// Swiftcorn's settings alone.
     public static let swiftcorn = SettingsTable(name: "swiftcorn")
 
-    /// Swiftcorn's settings and `appSettings`, which must not reuse a key, flag or variable
-    /// of Swiftcorn's (a programming error, stopped at start); `check` returns the mistakes of
+    /// Swiftcorn's settings and `appSettings`, which must not reuse a key, flag or variable of
+    /// another setting (a programming error, stopped at start); `check` returns the mistakes of
     /// a loaded configuration that no single setting can see.
     public init(
         name: String,
@@ -19,11 +19,18 @@ public struct SettingsTable: Sendable {
         check: @escaping @Sendable (ServerConfiguration) -> [ConfigurationError] = { _ in [] }
     ) {
         let added = appSettings.map(\.row.setting)
+        var seen = Setting.all
         for setting in added {
+            // Keys, flags and variables must each name one setting: a clash would make one of
+            // them unreachable (and the variables' index trap), so it stops every start.
             precondition(
-                !Setting.all.contains { $0.key == setting.key || !Set($0.flags).isDisjoint(with: setting.flags) },
-                "app setting '\(setting.key)' reuses a key or flag of Swiftcorn's"
+                !seen.contains {
+                    $0.key == setting.key || $0.environmentVariable == setting.environmentVariable
+                        || !Set($0.flags).isDisjoint(with: setting.flags)
+                },
+                "app setting '\(setting.key)' reuses a key, flag or environment variable of another setting"
             )
+            seen.append(setting)
         }
         self.name = name
         self.settings = Setting.all + added
@@ -115,6 +122,17 @@ extension Setting {
             ["--forwarded-allow-ips"],
             "IPS",
             "peers trusted for X-Forwarded-For and X-Request-ID; * for all",
+            validate: { entry throws(ConfigurationError) in
+                // Peers are compared as address text: a name or a network would never match.
+                guard entry == "*" || HostPortSyntax.isIPv4(Substring(entry)) || HostPortSyntax.isIPv6(Substring(entry)) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "forwarded_allow_ips",
+                        value: entry,
+                        expected: "* or a numeric IPv4 or IPv6 address (names and networks are not matched)"
+                    )
+                }
+            },
             \.forwardedAllowIPs
         ),
     ]
@@ -197,7 +215,28 @@ extension Setting {
             },
             render: { .scalar($0.metrics.bind?.description ?? "none") }
         ),
-        .text("metrics.path", ["--metrics-path"], "PATH", "path of the Prometheus endpoint", \.metrics.path),
+        Setting(
+            key: "metrics.path",
+            flags: ["--metrics-path"],
+            valueHelp: "PATH",
+            help: "path of the Prometheus endpoint",
+            isList: false,
+            isSwitch: false,
+            apply: { values, configuration throws(ConfigurationError) in
+                let path = values.last ?? ""
+                // /healthz and /stats are the side port's other routes: a scrape there would hide them.
+                guard path.hasPrefix("/"), path != "/healthz", path != "/stats", !path.contains(where: { $0 == " " || $0 == "?" }) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "metrics.path",
+                        value: path,
+                        expected: "an absolute path other than /healthz and /stats, e.g. /metrics"
+                    )
+                }
+                configuration.metrics.path = path
+            },
+            render: { .scalar($0.metrics.path) }
+        ),
         .optionalText(
             "metrics.auth_token_file",
             ["--metrics-auth-token-file"],

@@ -1,6 +1,5 @@
 /// Parsers for the value forms operators type: durations (`500ms`, `30s`, `5m`) and sizes (`512KiB`, `10MiB`, `1GB`).
 package enum ValueParsing {
-    /// Parses a non-negative duration; a bare number means seconds, as in gunicorn.
     /// Parses a duration of at most a year (`30s`, `500ms`, `5m`, `1h`; a bare number is seconds);
     /// zero only when `allowsZero`, for the timeouts whose zero would spin or expire at once.
     package static func duration(_ text: String, key: String, allowsZero: Bool = true) throws(ConfigurationError) -> Duration {

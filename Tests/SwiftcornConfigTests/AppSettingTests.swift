@@ -142,4 +142,24 @@ struct AppSettingTests {
         #expect(resolved.configuration.keepalive == .zero)
         #expect(resolved.configuration.gracefulTimeout == .zero)
     }
+
+    @Test func addressListsAndPathsAreCheckedAtLoad() throws {
+        for arguments in [
+            ["--forwarded-allow-ips", "10.0.0.0/8"], ["--forwarded-allow-ips", "proxy.internal"], ["--metrics-path", "metrics"],
+            ["--metrics-path", "/healthz"],
+        ] {
+            #expect(throws: ConfigurationErrors.self, "\(arguments)") { try ConfigurationLoader.load(arguments: arguments, environment: [:]) }
+        }
+        guard
+            case .run(let resolved) = try ConfigurationLoader.load(
+                arguments: ["--forwarded-allow-ips", "10.1.2.3", "--forwarded-allow-ips", "::1", "--metrics-path", "/prom"],
+                environment: [:]
+            )
+        else {
+            Issue.record("not a run")
+            return
+        }
+        #expect(resolved.configuration.forwardedAllowIPs == ["10.1.2.3", "::1"])
+        #expect(resolved.configuration.metrics.path == "/prom")
+    }
 }
