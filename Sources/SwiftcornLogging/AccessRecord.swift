@@ -16,7 +16,7 @@ package struct AccessRecord: Sendable, Equatable {
     package var route: String?
     /// The response status; 499 when the client went away first.
     package var status: Int
-    /// From the first request byte to the last response byte, in microseconds.
+    /// From the parsed request head to the last response byte, in microseconds.
     package var durationMicroseconds: Int64
     /// Request body bytes.
     package var bytesIn: Int

@@ -294,7 +294,7 @@ package enum MetricHelp {
     }
 
     private static let builtIn: [String: String] = [
-        "http_server_request_duration_seconds": "Duration of HTTP server requests, from the first request byte to the last response byte.",
+        "http_server_request_duration_seconds": "Duration of HTTP server requests, from the parsed request head to the last response byte.",
         "http_server_active_requests": "HTTP server requests in progress.",
         "http_server_response_body_size_bytes": "Size of HTTP server response bodies.",
         "swiftcorn_connections_accepted_total": "Connections the workers accepted.",
