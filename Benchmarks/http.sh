@@ -631,9 +631,20 @@ fi
 
 # Rounds: every round runs every server once, in the same order, so servers are interleaved
 # in time and a slow period of the machine affects them all alike.
+# swiftcorn and baseline trade places every other round: a row measured right after another
+# server ran differs by up to ~6% from one measured first (two runs of this script with the two
+# orders, 2026-12-08), which would otherwise count as a difference between the builds.
+SWAP_BUILDS=""
+[[ " ${RUN_SERVERS[*]} " == *" swiftcorn "* && " ${RUN_SERVERS[*]} " == *" baseline "* ]] && SWAP_BUILDS=1
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     LOG_ROUND="round $ROUND/$ROUNDS"
     for server in "${RUN_SERVERS[@]}"; do
+        if [[ -n $SWAP_BUILDS ]] && ((ROUND % 2 == 0)); then
+            case $server in
+                swiftcorn) server=baseline ;;
+                baseline) server=swiftcorn ;;
+            esac
+        fi
         "run_${server//-/_}"
     done
 done

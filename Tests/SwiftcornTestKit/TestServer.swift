@@ -38,8 +38,12 @@ public final class TestServer: @unchecked Sendable {
     }
 
     /// `swiftcorn-test-app`, an app built on `Swiftcorn.main` with the tests' own switches.
+    /// Beside `$SWIFTCORN_BIN` when that is set, so both come from the same build.
     public static var testAppPath: String {
-        packageRoot.appendingPathComponent(".build/debug/swiftcorn-test-app").path
+        if let path = ProcessInfo.processInfo.environment["SWIFTCORN_BIN"] {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("swiftcorn-test-app").path
+        }
+        return packageRoot.appendingPathComponent(".build/debug/swiftcorn-test-app").path
     }
 
     /// The package's root folder.
