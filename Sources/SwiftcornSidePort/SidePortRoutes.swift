@@ -75,7 +75,8 @@ package struct SidePortRoutes: Sendable {
 
     /// Constant-time comparison of `Bearer <token>`.
     static func authorized(_ header: String?, token: String) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
+        // The scheme's name is case-insensitive (RFC 9110, 11.1): `bearer` is as good as `Bearer`.
+        guard let header, header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
         let given = Array(header.utf8.dropFirst(7))
         let expected = Array(token.utf8)
         guard given.count == expected.count else { return false }

@@ -25,6 +25,19 @@ final class HTTPProtocolTests {
         }
     }
 
+    @Test func targetsOfNoFormAreRefusedAndAbsoluteFormIsRoutedByItsPath() throws {
+        // `GET headers` must not reach the /headers route: an app's rule on a path prefix would
+        // be walked around (RFC 9112, 3.2).
+        for target in ["headers", "example.com:443", "*"] {
+            let connection = try HTTPTestConnection(port: self.server.port)
+            try connection.send("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try connection.readResponse().status == 400, "\(target)")
+        }
+        let proxy = try HTTPTestConnection(port: self.server.port)
+        try proxy.send("GET http://example.com/status/203 HTTP/1.1\r\nHost: example.com\r\n\r\n")
+        #expect(try proxy.readResponse().status == 203)
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let connection = try HTTPTestConnection(port: self.server.port)
         try connection.send(

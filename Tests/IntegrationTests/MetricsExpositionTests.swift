@@ -56,6 +56,9 @@ struct MetricsExpositionTests {
         #expect(try MetricsScrape.fetch(port: port, path: "/stats").status == 401)
         #expect(try MetricsScrape.fetch(port: port, authorization: "Bearer s3cret-token").status == 200)
         #expect(try MetricsScrape.fetch(port: port, path: "/stats", authorization: "Bearer s3cret-token").status == 200)
+        // The scheme's name is case-insensitive (RFC 9110, 11.1); the token is not.
+        #expect(try MetricsScrape.fetch(port: port, authorization: "bearer s3cret-token").status == 200)
+        #expect(try MetricsScrape.fetch(port: port, authorization: "BEARER S3CRET-TOKEN").status == 401)
         #expect(try MetricsScrape.fetch(port: port, path: "/healthz").status == 200)
         #expect(try MetricsScrape.fetch(port: port, path: "/nope").status == 404)
     }

@@ -122,6 +122,16 @@ struct RequestParserTests {
             ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", 400),
             ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;a\u{1}\r\nabc\r\n", 400),
             ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: t\r\n\r\n", 400),
+            // Targets of no form the method may use (RFC 9112, 3.2): never routed as a path.
+            ("GET headers HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET foo/bar HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET ftp://x/a HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET http://user@x/a HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501),
+            ("CONNECT / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         ]
     )
     func refusals(raw: String, status: Int) {
@@ -275,5 +285,38 @@ enum ParsedEvent: Equatable {
         case .refused(let refusal):
             self = .refused(Int(refusal.status.code))
         }
+    }
+}
+
+@Suite("Request-target forms")
+struct RequestTargetFormTests {
+    static func head(_ raw: String) -> ParsedRequestHead? {
+        var parser = RequestParser(limits: RequestParserTests.limits)
+        parser.append(ByteBuffer(string: raw))
+        guard case .head(let head) = parser.next() else { return nil }
+        return head
+    }
+
+    @Test("absolute-form: the path and query from the target, its authority instead of Host")
+    func absoluteForm() throws {
+        let head = try #require(Self.head("GET HTTP://Example.com:8080/a/b?c=1 HTTP/1.1\r\nHost: other\r\n\r\n"))
+        #expect(head.request.path == "/a/b?c=1")
+        #expect(head.request.authority == "Example.com:8080")
+        #expect(head.request.scheme == "http")
+        let bare = try #require(Self.head("GET https://example.com?q HTTP/1.1\r\nHost: example.com\r\n\r\n"))
+        #expect(bare.request.path == "/?q")
+        #expect(bare.request.scheme == "https")
+        let root = try #require(Self.head("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"))
+        #expect(root.request.path == "/")
+    }
+
+    @Test("asterisk-form for OPTIONS; origin-form as it was")
+    func asteriskAndOrigin() throws {
+        let options = try #require(Self.head("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(options.request.path == "*")
+        let origin = try #require(Self.head("GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(origin.request.path == "/a?b")
+        #expect(origin.request.authority == "x")
+        #expect(origin.request.scheme == nil)
     }
 }

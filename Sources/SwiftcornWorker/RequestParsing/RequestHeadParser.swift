@@ -75,8 +75,13 @@ struct RequestHeadParser {
         case .success(let parsed): line = parsed
         case .failure(let refusal): return .failure(refusal)
         }
+        let form: TargetForm
+        switch Self.targetForm(of: line.target, method: line.method) {
+        case .success(let parsed): form = parsed
+        case .failure(let refusal): return .failure(refusal)
+        }
         var head = ParsedRequestHead(
-            request: HTTPRequest(method: line.method, scheme: nil, authority: nil, path: line.target),
+            request: HTTPRequest(method: line.method, scheme: form.scheme, authority: nil, path: form.path ?? line.target),
             isHTTP10: line.isHTTP10,
             keepAlive: false,
             framing: .none
@@ -116,13 +121,69 @@ struct RequestHeadParser {
             head.framing = .length(contentLength)
         }
         head.keepAlive = !self.closeRequested && (!line.isHTTP10 || self.keepAliveRequested)
-        head.request.authority = authority
+        // An absolute-form target names the authority; Host is then ignored (RFC 9112, 3.2.2).
+        head.request.authority = form.authority ?? authority
         head.request.headerFields = fields
         return .success(head)
     }
 }
 
 extension RequestHeadParser {
+    /// The request-target's form (RFC 9112, 3.2), and what it makes of the request.
+    enum TargetForm: Equatable {
+        /// `/path?query`: the target is the path.
+        case origin
+        /// `http://authority/path?query`: a proxy's form, which a server must accept (3.2.2).
+        case absolute(scheme: String, authority: String, path: String)
+        /// `*`, for a server-wide OPTIONS.
+        case asterisk
+
+        var scheme: String? {
+            guard case .absolute(let scheme, _, _) = self else { return nil }
+            return scheme
+        }
+
+        var authority: String? {
+            guard case .absolute(_, let authority, _) = self else { return nil }
+            return authority
+        }
+
+        /// The path the app sees, when it is not the target itself.
+        var path: String? {
+            guard case .absolute(_, _, let path) = self else { return nil }
+            return path
+        }
+    }
+
+    /// The form of `target` for `method`. A target of no form the method may use is refused
+    /// rather than routed: `GET headers` reaching the `/headers` route would let a client walk
+    /// around an app's rule on a path prefix. Origin-form, the common case, costs one byte's look.
+    static func targetForm(of target: String, method: HTTPRequest.Method) -> Result<TargetForm, RequestRefusal> {
+        if target.utf8.first == UInt8(ascii: "/") {
+            return method == .connect ? .failure(RequestRefusal(.badRequest)) : .success(.origin)
+        }
+        if method == .connect {
+            // Authority-form opens a tunnel, which this server does not offer.
+            return .failure(RequestRefusal(.notImplemented))
+        }
+        if target == "*" {
+            return method == .options ? .success(.asterisk) : .failure(RequestRefusal(.badRequest))
+        }
+        for scheme in ["http", "https"] {
+            let prefix = scheme + "://"
+            guard target.utf8.count > prefix.utf8.count, target.prefix(prefix.count).lowercased() == prefix else { continue }
+            let rest = target.dropFirst(prefix.count)
+            let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            let authority = rest[..<end]
+            // Userinfo in a target is deprecated and a phishing vector (RFC 9110, 4.2.4).
+            guard !authority.isEmpty, !authority.contains("@") else { return .failure(RequestRefusal(.badRequest)) }
+            let pathAndQuery = rest[end...]
+            let path = pathAndQuery.first == "/" ? String(pathAndQuery) : "/" + pathAndQuery
+            return .success(.absolute(scheme: scheme, authority: String(authority), path: path))
+        }
+        return .failure(RequestRefusal(.badRequest))
+    }
+
     /// `method SP request-target SP HTTP-version CRLF` (RFC 9112, 3).
     struct RequestLine {
         var method: HTTPRequest.Method
