@@ -132,6 +132,14 @@ struct RequestParserTests {
             ("GET http://user@x/a HTTP/1.1\r\nHost: x\r\n\r\n", 400),
             ("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501),
             ("CONNECT / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            // Fields a trailer may not carry (RFC 9110, 6.5.1), in any case.
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTRANSFER-ENCODING: chunked\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nhost: y\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nAuthorization: Basic eA==\r\n\r\n", 400),
+            // Whitespace after a chunk size with no extension after it.
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\t\r\nabc\r\n0\r\n\r\n", 400),
         ]
     )
     func refusals(raw: String, status: Int) {

@@ -30,14 +30,34 @@ struct RequestHeadParser {
     }
 
     /// Checks the field lines `bytes` holds up to their empty line, without keeping them.
-    static func checkFieldLines(_ bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) -> RequestRefusal? {
+    static func checkTrailerFields(_ bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) -> RequestRefusal? {
         var parser = RequestHeadParser(bytes: bytes, limits: limits)
         while parser.position < parser.fieldSectionEnd {
-            if case .failure(let refusal) = parser.parseFieldLine() {
+            switch parser.parseFieldLine() {
+            case .failure(let refusal):
                 return refusal
+            case .success(let field) where Self.isForbiddenInTrailers(field.name):
+                return RequestRefusal(.badRequest)
+            case .success:
+                break
             }
         }
         return nil
+    }
+
+    /// Fields a trailer may not carry (RFC 9110, 6.5.1): framing, routing, request modifiers,
+    /// authentication and content format. Sent there, a field the head lacked could be read by
+    /// a recipient that merges trailers into the head as if it had framed or routed the request.
+    static func isForbiddenInTrailers(_ name: UnsafeRawBufferPointer) -> Bool {
+        for forbidden: StaticString in [
+            "content-length", "transfer-encoding", "host", "trailer", "te", "connection", "keep-alive", "upgrade",
+            "expect", "max-forwards", "cache-control", "range", "if-match", "if-none-match", "if-modified-since",
+            "if-unmodified-since", "if-range", "authorization", "proxy-authorization", "cookie", "content-encoding",
+            "content-type", "content-range",
+        ] where HTTPByteClass.equalsIgnoringCase(name, forbidden) {
+            return true
+        }
+        return false
     }
 
     private init(bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) {

@@ -194,10 +194,11 @@ extension RequestParser {
                 self.state = .trailers(scan)
                 return .needMoreBytes
             case .complete(let length, _):
-                // Trailer fields are checked like any field and not passed on.
+                // Trailer fields are checked like any field, refused if a trailer may not carry
+                // them, and not passed on.
                 let limits = self.limits
                 let refusal = self.buffer.withUnsafeReadableBytes {
-                    RequestHeadParser.checkFieldLines(UnsafeRawBufferPointer(rebasing: $0[..<length]), limits: limits)
+                    RequestHeadParser.checkTrailerFields(UnsafeRawBufferPointer(rebasing: $0[..<length]), limits: limits)
                 }
                 if let refusal {
                     return .event(self.refuse(refusal))
@@ -256,11 +257,13 @@ extension RequestParser {
         }
         guard index > 0 else { return nil }
         let digitsEnd = index
-        // Optional whitespace, then extensions, which are ignored but may hold no control byte.
+        // Whitespace may precede an extension's `;` (BWS, RFC 9112 7.1.1), not end the line;
+        // extensions are ignored but may hold no control byte.
         while index < line.count - 1, line[index] == HTTPByteClass.space || line[index] == HTTPByteClass.tab {
             index += 1
         }
-        guard index == line.count - 1 || line[index] == UInt8(ascii: ";") else { return nil }
+        guard index == digitsEnd ? index == line.count - 1 || line[index] == UInt8(ascii: ";") : line[index] == UInt8(ascii: ";")
+        else { return nil }
         while index < line.count - 1 {
             guard HTTPByteClass.isFieldValue(line[index]) else { return nil }
             index += 1
