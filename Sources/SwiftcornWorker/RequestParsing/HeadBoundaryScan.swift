@@ -93,7 +93,8 @@ struct RequestHeadLimits: Sendable {
     var requestLine: Int
     /// The most header fields; more gets 431.
     var fields: Int
-    /// The longest field, counted as `name: value`; longer gets 431.
+    /// The longest field, counted as gunicorn counts it: `name: value` and its CRLF; longer
+    /// gets 431.
     var fieldSize: Int
 
     /// A field line carries optional whitespace that the field's measure does not count: a

@@ -405,8 +405,10 @@ extension RequestHeadParser {
         }
         guard bytes[index + 1] == HTTPByteClass.lineFeed else { return .failure(RequestRefusal(.badRequest)) }
         self.position = index + 2
-        // Measured as gunicorn measures a field: "name: value".
-        guard name.count + 2 + (valueEnd - valueStart) <= self.limits.fieldSize else {
+        // Measured as gunicorn measures a field line, `name: value` and its CRLF, with the
+        // whitespace around the value taken as one space (the line may carry more, up to
+        // RequestHeadLimits.whitespaceAllowance).
+        guard name.count + 2 + (valueEnd - valueStart) + 2 <= self.limits.fieldSize else {
             return .failure(RequestRefusal(.requestHeaderFieldsTooLarge))
         }
         return .success((name, UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])))
