@@ -319,6 +319,26 @@ struct RequestTargetFormTests {
         #expect(root.request.path == "/")
     }
 
+    @Test("a target that is not UTF-8 keeps its bytes, percent-encoded; UTF-8 is kept as sent")
+    func nonUTF8Target() throws {
+        var raw = Array("GET /a".utf8) + [0xFF, 0xC3] + Array("b?q=\u{E9} HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        var parser = RequestParser(limits: RequestParserTests.limits)
+        parser.append(ByteBuffer(bytes: raw))
+        guard case .head(let head) = parser.next() else {
+            Issue.record("no head")
+            return
+        }
+        #expect(head.request.path == "/a%FF%C3b?q=%C3%A9")
+        raw = Array("GET /caf\u{E9} HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        parser = RequestParser(limits: RequestParserTests.limits)
+        parser.append(ByteBuffer(bytes: raw))
+        guard case .head(let valid) = parser.next() else {
+            Issue.record("no head")
+            return
+        }
+        #expect(valid.request.path == "/caf\u{E9}")
+    }
+
     @Test("asterisk-form for OPTIONS; origin-form as it was")
     func asteriskAndOrigin() throws {
         let options = try #require(Self.head("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"))

@@ -237,10 +237,30 @@ extension RequestHeadParser {
         return .success(
             RequestLine(
                 method: parsedMethod,
-                target: String(decoding: target, as: UTF8.self),
+                target: Self.targetText(target),
                 isHTTP10: bytes[index + 7] == UInt8(ascii: "0")
             )
         )
+    }
+
+    /// The target as text. Bytes that are not UTF-8 would become U+FFFD and be lost, so a target
+    /// holding any is percent-encoded byte for byte above 0x7F: the app, the access record and a
+    /// reader of the log can recover exactly what the client sent.
+    static func targetText(_ target: UnsafeRawBufferPointer) -> String {
+        // The common case: ASCII, which is UTF-8.
+        guard target.contains(where: { $0 >= 0x80 }) else { return String(decoding: target, as: UTF8.self) }
+        if let text = String(validating: target, as: UTF8.self) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(target.count * 3)
+        for byte in target {
+            if byte < 0x80 {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {
