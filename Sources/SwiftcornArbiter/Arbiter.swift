@@ -166,6 +166,16 @@ extension Arbiter {
             }
             token = contents
         }
+        if token == nil, case .tcp(let host, _) = bind, !Self.isLoopback(host) {
+            // /metrics and /stats name routes, workers and pids: not for everyone who can reach the host.
+            self.logger.warning(
+                "metrics side port listens beyond loopback without a token",
+                metadata: [
+                    "address": "\(bind)",
+                    "fix": "set metrics.auth_token_file, or bind the side port to 127.0.0.1 and let a local agent scrape it",
+                ]
+            )
+        }
         let routes = SidePortRoutes(
             metricsPath: self.configuration.metrics.path,
             authToken: token,
@@ -200,6 +210,11 @@ extension Arbiter {
             self.logger.error("statsd disabled: cannot set up the client", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    /// Whether `host` (a numeric address) can only be reached from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host.hasPrefix("127.") || host == "::1" || host.lowercased().hasPrefix("::ffff:127.")
     }
 
     /// The token in `path`, without surrounding whitespace; `nil` when unreadable or empty.

@@ -43,6 +43,18 @@ struct MetricsExpositionTests {
         #expect(try Promtool.checkMetrics(gzipped.body).isClean)
     }
 
+    @Test("a side port beyond loopback without a token is warned about at start; on loopback it is not")
+    func openSidePortIsWarnedAbout() throws {
+        let warning = "metrics side port listens beyond loopback without a token"
+        let open = try TestServer.start(["-w", "1", "--metrics-bind", "0.0.0.0:\(try FreePort.find())"])
+        defer { open.stop() }
+        try Poll.until("the warning", timeout: .seconds(10)) { open.log.contains(warning) }
+        let local = try TestServer.start(["-w", "1"])
+        defer { local.stop() }
+        try local.waitForWorkers(1)
+        #expect(!local.log.contains(warning))
+    }
+
     @Test("with metrics.auth_token_file, /metrics and /stats need the bearer token; /healthz does not")
     func bearerToken() throws {
         let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftcorn-token-\(UUID().uuidString)")
