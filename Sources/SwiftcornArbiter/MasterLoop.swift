@@ -200,7 +200,10 @@ extension MasterLoop {
             switch message {
             case .ready(let index, let pid):
                 self.pending += self.supervisor.workerReady(index: index, pid: pid)
-                self.readySlots.insert(index)
+                // A message the supervisor refused (no such slot, or not its worker) counts for nothing.
+                if self.supervisor.isReady(index: index, pid: pid) {
+                    self.readySlots.insert(index)
+                }
             case .retire(let index, let pid):
                 self.logger.info("worker served its max_requests; replacing it", metadata: ["worker_index": "\(index)", "worker_pid": "\(pid)"])
                 self.pending += self.supervisor.workerRetiring(index: index, pid: pid)

@@ -19,6 +19,11 @@ struct WorkerSupervisor {
     struct Slot {
         var state: SlotState
         var fastFailures = 0
+        /// The slot's worker that reported it accepts connections. One that dies after that was
+        /// serving, most likely killed by a request (a trap in the app), and is replaced at once:
+        /// backing off would leave the slot empty while such requests keep coming. Only workers
+        /// that die before they are ready (a start that fails) back off.
+        var readyPID: pid_t?
     }
 
     enum Phase {
@@ -137,10 +142,10 @@ struct WorkerSupervisor {
                 )
                 actions += self.stop(graceful: false, now: now, exitCode: WorkerLaunch.bootFailureExitCode)
             } else {
-                if lifetime < Self.fastFailureWindow {
-                    self.slots[offset].fastFailures += 1
-                } else {
+                if self.slots[offset].readyPID == pid || lifetime >= Self.fastFailureWindow {
                     self.slots[offset].fastFailures = 0
+                } else {
+                    self.slots[offset].fastFailures += 1
                 }
                 let delay = self.backoff(failures: self.slots[offset].fastFailures)
                 let reason: WorkerExitReason = timedOut ? .timeout : .crash
@@ -195,6 +200,11 @@ struct WorkerSupervisor {
         case .stopped:
             return nil
         }
+    }
+
+    /// Whether worker `pid` of slot `index` has reported ready.
+    func isReady(index: Int, pid: pid_t) -> Bool {
+        index >= 1 && index <= self.slots.count && self.slots[index - 1].readyPID == pid
     }
 
     /// No pause for the first fast failure, then 250ms doubling up to ``maximumBackoff``.
@@ -362,6 +372,7 @@ extension WorkerSupervisor {
     /// and pass its keep-alive connections to `pid`.
     mutating func workerReady(index: Int, pid: pid_t) -> [Action] {
         guard index >= 1, index <= self.slots.count, case .running(pid, _) = self.slots[index - 1].state else { return [] }
+        self.slots[index - 1].readyPID = pid
         var actions: [Action] = []
         for (oldPID, leaving) in self.retiring where leaving.index == index && leaving.awaitingReplacement {
             self.retiring[oldPID]?.awaitingReplacement = false

@@ -50,6 +50,40 @@ struct WorkerSupervisorTests {
         #expect(delays == [.zero, .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
     }
 
+    @Test("a worker that crashes after it reported ready is replaced at once, however often")
+    func servingWorkersThatCrashAreReplacedAtOnce() {
+        // One crashing request a second: each replacement serves, then dies to the next one.
+        var supervisor = self.running(workers: 1)
+        var now = self.start
+        var pid: pid_t = 101
+        for _ in 0..<8 {
+            _ = supervisor.workerReady(index: 1, pid: pid)
+            #expect(supervisor.isReady(index: 1, pid: pid))
+            now = now + .seconds(1)
+            let actions = supervisor.childExited(pid: pid, status: .signaled(SIGILL), now: now)
+            guard case .report(let exit) = actions.first else {
+                Issue.record("expected a report")
+                return
+            }
+            #expect(exit.respawnDelay == .zero)
+            #expect(actions.dropFirst().first == .spawn(index: 1))
+            pid += 1
+            _ = supervisor.workerSpawned(index: 1, pid: pid, now: now)
+        }
+        // The same deaths before ready still back off: a start that fails must not spin.
+        now = now + .milliseconds(100)
+        _ = supervisor.childExited(pid: pid, status: .exited(1), now: now)
+        _ = supervisor.workerSpawned(index: 1, pid: pid + 1, now: now)
+        let second = supervisor.childExited(pid: pid + 1, status: .exited(1), now: now + .milliseconds(100))
+        guard case .report(let exit) = second.first else {
+            Issue.record("expected a report")
+            return
+        }
+        #expect(exit.respawnDelay == .milliseconds(250))
+        #expect(!supervisor.isReady(index: 1, pid: 999))
+        #expect(!supervisor.isReady(index: 7, pid: pid))
+    }
+
     @Test func backoffIsNotDueBeforeItsTime() {
         var supervisor = self.running(workers: 1)
         _ = supervisor.childExited(pid: 101, status: .exited(1), now: self.start + .milliseconds(10))
