@@ -28,7 +28,7 @@ package enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The conventional name of `signal`, such as `SIGKILL`.
+    /// The conventional name of `signal`, such as `SIGKILL`; `signal N` for a real-time one.
     package static func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGHUP: "SIGHUP"
@@ -40,11 +40,28 @@ package enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
         case SIGBUS: "SIGBUS"
         case SIGFPE: "SIGFPE"
         case SIGKILL: "SIGKILL"
-        case SIGSEGV: "SIGSEGV"
-        case SIGPIPE: "SIGPIPE"
-        case SIGTERM: "SIGTERM"
         case SIGUSR1: "SIGUSR1"
+        case SIGSEGV: "SIGSEGV"
         case SIGUSR2: "SIGUSR2"
+        case SIGPIPE: "SIGPIPE"
+        case SIGALRM: "SIGALRM"
+        case SIGTERM: "SIGTERM"
+        case SIGSTKFLT: "SIGSTKFLT"
+        case SIGCHLD: "SIGCHLD"
+        case SIGCONT: "SIGCONT"
+        case SIGSTOP: "SIGSTOP"
+        case SIGTSTP: "SIGTSTP"
+        case SIGTTIN: "SIGTTIN"
+        case SIGTTOU: "SIGTTOU"
+        case SIGURG: "SIGURG"
+        case SIGXCPU: "SIGXCPU"
+        case SIGXFSZ: "SIGXFSZ"
+        case SIGVTALRM: "SIGVTALRM"
+        case SIGPROF: "SIGPROF"
+        case SIGWINCH: "SIGWINCH"
+        case SIGIO: "SIGIO"
+        case SIGPWR: "SIGPWR"
+        case SIGSYS: "SIGSYS"
         default: "signal \(signal)"
         }
     }

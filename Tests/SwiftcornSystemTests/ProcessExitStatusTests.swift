@@ -60,9 +60,7 @@ struct ProcessExitStatusTests {
     func everySignalNamed() {
         #expect(Self.names.count == 31)
         let unnamed = Self.names.keys.sorted().filter { ProcessExitStatus.signalName($0) != Self.names[$0] }
-        withKnownIssue("signalName names 14 signals; a worker killed by SIGXCPU or SIGALRM logs `signal 24 (signal 24)`") {
-            #expect(unnamed.isEmpty, "unnamed: \(unnamed.map { Self.names[$0]! })")
-        }
+        #expect(unnamed.isEmpty, "unnamed: \(unnamed.map { Self.names[$0]! })")
     }
 
     /// Linux's standard signals by name, from glibc's constants rather than the code under test.
