@@ -1,5 +1,9 @@
 import SwiftcornFormat
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// HTTP dates (RFC 9110 §5.6.7), converted to and from seconds since 1970 by hand.
 ///
 /// Written out rather than using `DateFormatter`: formatting runs on every response, must not
@@ -41,12 +45,14 @@ package enum HTTPDate {
     /// Parses an HTTP date in any of the three formats recipients must accept; `nil` when invalid.
     ///
     /// - IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
-    /// - RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT` (two-digit years 70–99 are 19xx, 00–69 are 20xx)
+    /// - RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`; a two-digit year that would be more than 50
+    ///   years after `now` (seconds since 1970; the clock by default) is the latest past year
+    ///   with those digits, as RFC 9110 asks
     /// - asctime: `Sun Nov  6 08:49:37 1994`
     ///
     /// The weekday must be a valid name but is not checked against the date, as RFC 9110 does not
     /// require it. A leap second (`:60`) is read as the last second of the minute.
-    package static func parse(_ text: some StringProtocol) -> Int64? {
+    package static func parse(_ text: some StringProtocol, now: Int64? = nil) -> Int64? {
         let tokens = String(text).split(separator: " ", omittingEmptySubsequences: true)
         switch tokens.count {
         case 6:  // IMF-fixdate
@@ -61,7 +67,14 @@ package enum HTTPDate {
                 date.count == 3, date[0].utf8.count == 2, date[2].utf8.count == 2, tokens[3] == "GMT",
                 let day = Self.number(date[0]), let month = Self.month(date[1]), let shortYear = Self.number(date[2])
             else { return nil }
-            let year = shortYear < 70 ? 2000 + shortYear : 1900 + shortYear
+            // Read only for this rare form: the clock is not consulted for the others.
+            let currentYear = CivilCalendar.date(days: CivilCalendar.floorDivide(now ?? Int64(time(nil)), 86_400).quotient).year
+            var year = currentYear - currentYear % 100 + shortYear
+            if year > currentYear + 50 {
+                year -= 100
+            } else if year <= currentYear - 50 {
+                year += 100
+            }
             return Self.seconds(year: year, month: month, day: day, time: tokens[2])
         case 5:  // asctime
             guard Self.weekdays.contains(String(tokens[0])), tokens[2].utf8.count <= 2, tokens[4].utf8.count == 4,

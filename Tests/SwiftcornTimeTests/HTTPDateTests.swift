@@ -53,12 +53,14 @@ struct HTTPDateTests {
         }
     }
 
-    @Test("asctime with a two-digit day, RFC 850 across the two-digit-year pivot")
+    @Test("asctime with a two-digit day, RFC 850 two-digit years around fifty years ahead")
     func otherForms() {
+        let in2026 = CivilCalendar.days(year: 2026, month: 6, day: 1) * 86_400
         #expect(HTTPDate.parse("Thu Feb 29 12:00:00 2024") == 1_709_208_000)
-        #expect(HTTPDate.parse("Saturday, 01-Jan-00 00:00:00 GMT") == 946_684_800)  // 2000
-        #expect(HTTPDate.parse("Thursday, 01-Jan-70 00:00:00 GMT") == 0)  // 1970, the documented pivot
-        #expect(HTTPDate.parse("Tuesday, 31-Dec-69 23:59:59 GMT") == 3_155_759_999)  // 2069
+        #expect(HTTPDate.parse("Saturday, 01-Jan-00 00:00:00 GMT", now: in2026) == 946_684_800)  // 2000
+        #expect(HTTPDate.parse("Thursday, 01-Jan-70 00:00:00 GMT", now: in2026) == 3_155_760_000)  // 2070: 44 years ahead
+        #expect(HTTPDate.parse("Thursday, 01-Jan-70 00:00:00 GMT", now: 0) == 0)  // 1970, seen in 1970
+        #expect(HTTPDate.parse("Tuesday, 31-Dec-69 23:59:59 GMT", now: in2026) == 3_155_759_999)  // 2069
     }
 
     @Test("leap years: February 29 only in leap years, 2000 yes, 1900 and 2100 no")
@@ -167,16 +169,21 @@ struct HTTPDateTests {
     @Test("RFC 850 two-digit years follow RFC 9110's fifty-year rule")
     func fiftyYearRule() {
         let currentYear = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
-        withKnownIssue("HTTPDate.parse uses a fixed pivot (70–99 → 19xx), not RFC 9110's rule relative to the current year") {
-            for twoDigits in [70, 72, 76] {
-                var year = currentYear - currentYear % 100 + twoDigits
-                if year > currentYear + 50 { year -= 100 }
-                if year <= currentYear - 50 { year += 100 }
-                let text = "Thursday, 01-Jan-\(twoDigits) 00:00:00 GMT"
-                let expected = CivilCalendar.days(year: year, month: 1, day: 1) * 86_400
-                #expect(HTTPDate.parse(text) == expected, "\(text) is \(year)")
-            }
+        for twoDigits in [70, 72, 76, 77, 99, 0, 26] {
+            var year = currentYear - currentYear % 100 + twoDigits
+            if year > currentYear + 50 { year -= 100 }
+            if year <= currentYear - 50 { year += 100 }
+            let text = "Thursday, 01-Jan-\(String(format: "%02d", twoDigits)) 00:00:00 GMT"
+            let expected = CivilCalendar.days(year: year, month: 1, day: 1) * 86_400
+            #expect(HTTPDate.parse(text) == expected, "\(text) is \(year)")
         }
+        // At a given moment: in 2026, 76 is 2076 and 77 is 1977; in 1990, 40 is 2040 and 41 is 1941.
+        let in2026 = CivilCalendar.days(year: 2026, month: 6, day: 1) * 86_400
+        #expect(HTTPDate.parse("Monday, 01-Jan-76 00:00:00 GMT", now: in2026) == CivilCalendar.days(year: 2076, month: 1, day: 1) * 86_400)
+        #expect(HTTPDate.parse("Monday, 01-Jan-77 00:00:00 GMT", now: in2026) == CivilCalendar.days(year: 1977, month: 1, day: 1) * 86_400)
+        let in1990 = CivilCalendar.days(year: 1990, month: 6, day: 1) * 86_400
+        #expect(HTTPDate.parse("Monday, 01-Jan-40 00:00:00 GMT", now: in1990) == CivilCalendar.days(year: 2040, month: 1, day: 1) * 86_400)
+        #expect(HTTPDate.parse("Monday, 01-Jan-41 00:00:00 GMT", now: in1990) == CivilCalendar.days(year: 1941, month: 1, day: 1) * 86_400)
     }
 }
 
