@@ -62,6 +62,9 @@ public enum Swiftcorn {
             signal(signalNumber, SIG_DFL)
         }
         LoggingSystem.bootstrap { label in SwiftcornLogHandler(label: label) }
+        // Connections, log files and sockets are descriptors: a soft limit of 1024 (the common
+        // default) let 1100 idle clients starve the side port. Workers inherit the raised limit.
+        let openFiles = Self.raiseOpenFilesLimit()
         if WorkerProcess.isWorker {
             WorkerProcess.run(hooks: hooks, makeResponder: makeApp)
         }
@@ -98,6 +101,9 @@ public enum Swiftcorn {
                 level: Logger.Level(rawValue: resolved.configuration.logLevel.rawValue) ?? .info
             )
             let logger = Logger(label: "swiftcorn.arbiter")
+            if openFiles.before != openFiles.after {
+                logger.info("raised the open-files limit to its hard limit", metadata: ["from": "\(openFiles.before)", "to": "\(openFiles.after)"])
+            }
             let arbiter = Arbiter(
                 configuration: resolved.configuration,
                 reloader: ConfigurationReloader(arguments: commandLine, environment: environment, table: settings),
@@ -112,6 +118,16 @@ public enum Swiftcorn {
             ErrorLog.writer.flush()
             exit(status)
         }
+    }
+
+    /// Raises RLIMIT_NOFILE's soft limit to its hard limit; the soft limit before and after.
+    private static func raiseOpenFilesLimit() -> (before: UInt64, after: UInt64) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return (0, 0) }
+        let before = UInt64(limit.rlim_cur)
+        guard limit.rlim_cur < limit.rlim_max else { return (before, before) }
+        limit.rlim_cur = limit.rlim_max
+        return setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? (before, UInt64(limit.rlim_max)) : (before, before)
     }
 
     /// The running binary, resolved once so workers run exactly what the master runs.

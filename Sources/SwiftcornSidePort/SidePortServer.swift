@@ -18,15 +18,26 @@ final class SidePortServer {
     /// Listens on `address` and answers with `routes`.
     init(address: BindAddress, routes: SidePortRoutes) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // One loop: every connection's handler runs on it, so they can share the scratch memory.
+        // One loop: every connection's handler runs on it, so they can share the scratch memory
+        // and the connection table.
         let scratch = ScrapeScratch(allocator: ByteBufferAllocator())
+        let connections = SidePortConnections()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Out of descriptors (EMFILE), accepting again at once spins the thread: back off
+            // for a second instead. ServerBootstrap's bind(host:port:) adds no such handler.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: SidePortConnections.idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(SidePortHandler(routes: routes, scratch: scratch))
+                    let handler = SidePortHandler(routes: routes, scratch: scratch, connections: connections)
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
         do {
@@ -95,17 +106,39 @@ final class SidePortHandler: ChannelInboundHandler {
 
     private let routes: SidePortRoutes
     private let scratch: ScrapeScratch
+    private let connections: SidePortConnections
     private var request: SidePortRequest?
     private var keepAlive = true
 
-    init(routes: SidePortRoutes, scratch: ScrapeScratch) {
+    init(routes: SidePortRoutes, scratch: ScrapeScratch, connections: SidePortConnections) {
         self.routes = routes
         self.scratch = scratch
+        self.connections = connections
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.connections.opened(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.connections.closed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Idle past SidePortConnections.idleTimeout: a scraper reconnects; a squatter is gone.
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
+            self.connections.busy(context.channel, true)
             let target = head.uri
             let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
             self.keepAlive = head.isKeepAlive
@@ -129,6 +162,7 @@ final class SidePortHandler: ChannelInboundHandler {
             case nil: body = context.channel.allocator.buffer(bytes: response.body)
             }
             Self.write(response, body: body, head: request.method == "HEAD", keepAlive: self.keepAlive, context: context)
+            self.connections.busy(context.channel, false)
         }
     }
 
@@ -229,5 +263,51 @@ enum GzipCompression {
         guard result == Z_STREAM_END else { return false }
         output.removeSubrange(Int(stream.total_out)...)
         return true
+    }
+}
+
+/// The side port's open connections, bounded: at ``limit`` a new connection closes the one that
+/// has been idle longest (not one mid-request), so idle or slow clients cannot hold every
+/// descriptor and lock out `/healthz` and the scrapers, as 1100 idle connections did.
+///
+/// Confined to the side port's one event loop, like every handler that uses it.
+final class SidePortConnections {
+    /// Scrapers, health checks and an operator's curl need a handful; an attacker gets no more.
+    static let limit = 128
+    /// A connection that sends nothing this long is closed (Prometheus scrapes every 15 s by
+    /// default and reconnects when it must).
+    static let idleTimeout: TimeAmount = .seconds(30)
+
+    /// Open connections, the longest idle first: a connection moves to the end when it finishes
+    /// a request.
+    private var open: [(channel: any Channel, busy: Bool)] = []
+    /// Connections closed to make room, for the record.
+    private(set) var evicted = 0
+
+    func opened(_ channel: any Channel) {
+        if self.open.count >= Self.limit {
+            if let oldest = self.open.firstIndex(where: { !$0.busy }) {
+                // Out of the table before the close, whose channelInactive may come at once.
+                self.open.remove(at: oldest).channel.close(promise: nil)
+            } else {
+                // Every connection is mid-request: the newcomer waits for none of them.
+                channel.close(promise: nil)
+                self.evicted += 1
+                return
+            }
+            self.evicted += 1
+        }
+        self.open.append((channel, false))
+    }
+
+    func closed(_ channel: any Channel) {
+        self.open.removeAll { $0.channel === channel }
+    }
+
+    func busy(_ channel: any Channel, _ busy: Bool) {
+        guard let index = self.open.firstIndex(where: { $0.channel === channel }) else { return }
+        var entry = self.open.remove(at: index)
+        entry.busy = busy
+        self.open.append(entry)
     }
 }

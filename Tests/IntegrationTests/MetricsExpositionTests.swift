@@ -43,6 +43,39 @@ struct MetricsExpositionTests {
         #expect(try Promtool.checkMetrics(gzipped.body).isClean)
     }
 
+    @Test("1100 idle side-port connections: /healthz and /metrics still answer, the longest idle are closed")
+    func idleFloodDoesNotLockOutTheSidePort() throws {
+        // The master's soft limit starts at 1024, the common default, which 1100 idle clients
+        // used to exhaust; the master raises it to the hard limit and bounds its connections.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let saved = limit
+        guard limit.rlim_max >= 4096 else {
+            Issue.record("the hard open-files limit \(limit.rlim_max) is below what the test needs")
+            return
+        }
+        limit.rlim_cur = 1024
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let started = Result { try TestServer.start(["-w", "1"]) }
+        limit = saved
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let server = try started.get()
+        defer { server.stop() }
+        #expect(server.log.contains("raised the open-files limit to its hard limit"))
+        let port = try #require(server.metricsPort)
+        var idle: [HTTPTestConnection] = []
+        for _ in 0..<1100 {
+            idle.append(try HTTPTestConnection(port: port, timeout: .seconds(2)))
+        }
+        let asked = ContinuousClock.now
+        let health = try MetricsScrape.fetch(port: port, path: "/healthz")
+        #expect(health.status == 200)
+        #expect(ContinuousClock.now - asked < .seconds(1), "target: /healthz within 1 s")
+        #expect(try MetricsScrape.fetch(port: port).status == 200)
+        // The first connections made room for the later ones: the server closed them.
+        #expect(idle.prefix(10).allSatisfy { $0.isClosedByPeer() })
+    }
+
     @Test("a side port beyond loopback without a token is warned about at start; on loopback it is not")
     func openSidePortIsWarnedAbout() throws {
         let warning = "metrics side port listens beyond loopback without a token"
