@@ -102,6 +102,7 @@ let package = Package(
                 "SwiftcornLogging",
                 "SwiftcornMetrics",
                 "SwiftcornApp",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CZlib
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -278,11 +279,16 @@ final class SidePortConnections {
     /// default and reconnects when it must).
     static let idleTimeout: TimeAmount = .seconds(30)
 
+    /// At most one warning in this long, however many connections a flood makes the side port close.
+    static let warningInterval: Duration = .seconds(10)
+
     /// Open connections, the longest idle first: a connection moves to the end when it finishes
     /// a request.
     private var open: [(channel: any Channel, busy: Bool)] = []
-    /// Connections closed to make room, for the record.
-    private(set) var evicted = 0
+    /// Connections closed to make room since the last warning.
+    private var evicted = 0
+    private var lastWarning: ContinuousClock.Instant?
+    private let logger = Logger(label: "swiftcorn.side-port")
 
     func opened(_ channel: any Channel) {
         if self.open.count >= Self.limit {
@@ -292,12 +298,25 @@ final class SidePortConnections {
             } else {
                 // Every connection is mid-request: the newcomer waits for none of them.
                 channel.close(promise: nil)
-                self.evicted += 1
+                self.noteEviction()
                 return
             }
-            self.evicted += 1
+            self.noteEviction()
         }
         self.open.append((channel, false))
+    }
+
+    /// Counts a connection closed to make room, and says so at most every ``warningInterval``.
+    private func noteEviction() {
+        self.evicted += 1
+        let now = ContinuousClock.now
+        if let last = self.lastWarning, now - last < Self.warningInterval { return }
+        self.logger.warning(
+            "side port connection limit reached: closed the longest idle connections",
+            metadata: ["limit": "\(Self.limit)", "closed": "\(self.evicted)", "fix": "find the client holding idle connections"]
+        )
+        self.evicted = 0
+        self.lastWarning = now
     }
 
     func closed(_ channel: any Channel) {

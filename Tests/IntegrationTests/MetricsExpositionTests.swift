@@ -74,6 +74,7 @@ struct MetricsExpositionTests {
         #expect(try MetricsScrape.fetch(port: port).status == 200)
         // The first connections made room for the later ones: the server closed them.
         #expect(idle.prefix(10).allSatisfy { $0.isClosedByPeer() })
+        try Poll.until("the warning", timeout: .seconds(10)) { server.log.contains("side port connection limit reached") }
     }
 
     @Test("a side port beyond loopback without a token is warned about at start; on loopback it is not")
