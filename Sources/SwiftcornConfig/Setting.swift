@@ -70,7 +70,9 @@ enum YAMLValue: Sendable, Equatable {
 /// Constructors for the kinds of value a setting holds.
 extension Setting {
     /// A setting of one value: the last one given wins, parsed by `parse` and shown by `render`.
-    private static func single<Value>(
+    /// A setting of one value of any type: `parse` reads the text (throwing what it expected),
+    /// `render` shows the value; the kinds below are this with their parsers.
+    static func single<Value>(
         _ key: String,
         _ flags: [String],
         valueHelp: String,

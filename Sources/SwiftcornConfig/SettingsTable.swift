@@ -138,27 +138,7 @@ extension Setting {
     ]
 
     private static let logging: [Setting] = [
-        Setting(
-            key: "log_level",
-            flags: ["--log-level"],
-            valueHelp: LogLevel.allCases.map(\.rawValue).joined(separator: "|"),
-            help: "lowest level of error-log records",
-            isList: false,
-            isSwitch: false,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = values.last?.lowercased() ?? ""
-                guard let level = LogLevel(rawValue: value) else {
-                    throw ConfigurationError(
-                        .invalidValue,
-                        key: "log_level",
-                        value: value,
-                        expected: "one of " + LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
-                    )
-                }
-                configuration.logLevel = level
-            },
-            render: { .scalar($0.logLevel.rawValue) }
-        ),
+        .choice("log_level", ["--log-level"], "lowest level of error-log records", \.logLevel),
         .list(
             "access_log",
             ["--access-logfile"],
@@ -202,41 +182,32 @@ extension Setting {
     ]
 
     private static let metrics: [Setting] = [
-        Setting(
-            key: "metrics.bind",
-            flags: ["--metrics-bind"],
+        .single(
+            "metrics.bind",
+            ["--metrics-bind"],
             valueHelp: "HOST:PORT|none",
-            help: "the Prometheus side port; none turns it off",
-            isList: false,
-            isSwitch: false,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = values.last ?? ""
-                configuration.metrics.bind = value == "none" ? nil : try BindAddress(parsing: value)
-            },
-            render: { .scalar($0.metrics.bind?.description ?? "none") }
-        ),
-        Setting(
-            key: "metrics.path",
-            flags: ["--metrics-path"],
-            valueHelp: "PATH",
-            help: "path of the Prometheus endpoint",
-            isList: false,
-            isSwitch: false,
-            apply: { values, configuration throws(ConfigurationError) in
-                let path = values.last ?? ""
-                // /healthz and /stats are the side port's other routes: a scrape there would hide them.
-                guard path.hasPrefix("/"), path != "/healthz", path != "/stats", !path.contains(where: { $0 == " " || $0 == "?" }) else {
-                    throw ConfigurationError(
-                        .invalidValue,
-                        key: "metrics.path",
-                        value: path,
-                        expected: "an absolute path other than /healthz and /stats, e.g. /metrics"
-                    )
-                }
-                configuration.metrics.path = path
-            },
-            render: { .scalar($0.metrics.path) }
-        ),
+            "the Prometheus side port; none turns it off",
+            \.metrics.bind
+        ) { text throws(ConfigurationError) in
+            text == "none" ? nil : try BindAddress(parsing: text)
+        } render: {
+            .scalar($0?.description ?? "none")
+        },
+        .single("metrics.path", ["--metrics-path"], valueHelp: "PATH", "path of the Prometheus endpoint", \.metrics.path) {
+            path throws(ConfigurationError) in
+            // /healthz and /stats are the side port's other routes: a scrape there would hide them.
+            guard path.hasPrefix("/"), path != "/healthz", path != "/stats", !path.contains(where: { $0 == " " || $0 == "?" }) else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "metrics.path",
+                    value: path,
+                    expected: "an absolute path other than /healthz and /stats, e.g. /metrics"
+                )
+            }
+            return path
+        } render: {
+            .scalar($0)
+        },
         .optionalText(
             "metrics.auth_token_file",
             ["--metrics-auth-token-file"],
@@ -247,21 +218,18 @@ extension Setting {
     ]
 
     private static let statsd: [Setting] = [
-        Setting(
-            key: "statsd.host",
-            flags: ["--statsd-host"],
+        .single(
+            "statsd.host",
+            ["--statsd-host"],
             valueHelp: "HOST[:PORT]|none",
-            help: "send statsd metrics there (port 8125 by default)",
-            isList: false,
-            isSwitch: false,
-            apply: { values, configuration throws(ConfigurationError) in
-                let value = values.last ?? ""
-                configuration.statsd.host =
-                    value.isEmpty || value == "none"
-                    ? nil : try ServiceAddress(parsing: value, key: "statsd.host", defaultPort: StatsdConfiguration.defaultPort)
-            },
-            render: { $0.statsd.host.map { .scalar($0.description) } ?? .null }
-        ),
+            "send statsd metrics there (port 8125 by default)",
+            \.statsd.host
+        ) { text throws(ConfigurationError) in
+            text.isEmpty || text == "none"
+                ? nil : try ServiceAddress(parsing: text, key: "statsd.host", defaultPort: StatsdConfiguration.defaultPort)
+        } render: {
+            $0.map { .scalar($0.description) } ?? .null
+        },
         .text("statsd.prefix", ["--statsd-prefix"], "PREFIX", "prefix of statsd metric names", \.statsd.prefix),
         .list(
             "statsd.tags",
