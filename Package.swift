@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwiftcornTimeTests",
-            dependencies: ["SwiftcornTime"],
+            dependencies: ["SwiftcornTime", "SwiftcornTestKit"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
@@ -258,6 +258,7 @@ let package = Package(
                 "SwiftcornConfig",
                 "SwiftcornApp",
                 "SwiftcornWorker",
+                "SwiftcornTestKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

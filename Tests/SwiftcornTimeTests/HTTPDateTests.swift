@@ -1,4 +1,5 @@
 import Foundation
+import SwiftcornTestKit
 import SwiftcornTime
 import Testing
 
@@ -184,22 +185,5 @@ struct HTTPDateTests {
         let in1990 = CivilCalendar.days(year: 1990, month: 6, day: 1) * 86_400
         #expect(HTTPDate.parse("Monday, 01-Jan-40 00:00:00 GMT", now: in1990) == CivilCalendar.days(year: 2040, month: 1, day: 1) * 86_400)
         #expect(HTTPDate.parse("Monday, 01-Jan-41 00:00:00 GMT", now: in1990) == CivilCalendar.days(year: 1941, month: 1, day: 1) * 86_400)
-    }
-}
-
-/// A small deterministic generator, so a failing mutation reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

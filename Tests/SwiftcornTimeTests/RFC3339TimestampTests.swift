@@ -1,4 +1,5 @@
 import Foundation
+import SwiftcornTestKit
 import SwiftcornTime
 import Testing
 
