@@ -67,6 +67,7 @@ final class SidePortServer {
 /// A master started by a binary upgrade may find the port still held by the old master; it then
 /// retries from its loop until the old master has gone (``MasterLoop/retrySidePort(now:)``).
 package final class SidePort {
+    /// Where it listens, as configured.
     package let address: BindAddress
     let routes: SidePortRoutes
     private var server: SidePortServer?
@@ -77,6 +78,7 @@ package final class SidePort {
     /// The address it listens on (the port the system chose, for port 0), when listening.
     package var localAddress: String? { self.server?.localAddress.map { "\($0)" } }
 
+    /// A side port for `address` answering with `routes`; ``start()`` makes it listen.
     package init(address: BindAddress, routes: SidePortRoutes) {
         self.address = address
         self.routes = routes

@@ -49,16 +49,15 @@ struct RequestHeadParser {
     /// authentication and content format. Sent there, a field the head lacked could be read by
     /// a recipient that merges trailers into the head as if it had framed or routed the request.
     static func isForbiddenInTrailers(_ name: UnsafeRawBufferPointer) -> Bool {
-        for forbidden: StaticString in [
-            "content-length", "transfer-encoding", "host", "trailer", "te", "connection", "keep-alive", "upgrade",
-            "expect", "max-forwards", "cache-control", "range", "if-match", "if-none-match", "if-modified-since",
-            "if-unmodified-since", "if-range", "authorization", "proxy-authorization", "cookie", "content-encoding",
-            "content-type", "content-range",
-        ] where HTTPByteClass.equalsIgnoringCase(name, forbidden) {
-            return true
-        }
-        return false
+        Self.forbiddenInTrailers.contains { HTTPByteClass.equalsIgnoringCase(name, $0) }
     }
+
+    private static let forbiddenInTrailers: [StaticString] = [
+        "content-length", "transfer-encoding", "host", "trailer", "te", "connection", "keep-alive", "upgrade",
+        "expect", "max-forwards", "cache-control", "range", "if-match", "if-none-match", "if-modified-since",
+        "if-unmodified-since", "if-range", "authorization", "proxy-authorization", "cookie", "content-encoding",
+        "content-type", "content-range",
+    ]
 
     private init(bytes: UnsafeRawBufferPointer, limits: RequestHeadLimits) {
         // Every loop below stops at the CR of a CRLF before reading past it; the scan that
