@@ -549,6 +549,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard let context = self.context else { return }
             let success = if case .success = result { true } else { false }
             self.perform(self.state.handOverFlushed(success: success), context: context)
+            // A failed handover drains like an idle connection: a read held while the flush ran
+            // may go, or the rest of a next request that began meanwhile is never read.
+            self.perform(self.state.resumeReading(), context: context)
         }
     }
 
