@@ -60,13 +60,13 @@ public struct ResponseBody: Sendable, ExpressibleByStringLiteral {
     /// A body the application writes piece by piece.
     ///
     /// With `contentLength` the server sends exactly that many bytes and sets
-    /// `Content-Length`; without it, the body is sent chunked (HTTP/1.1) or delimited by closing
-    /// the connection (HTTP/1.0).
+    /// `Content-Length`; without it (or with a negative one, which no body has), the body is sent
+    /// chunked (HTTP/1.1) or delimited by closing the connection (HTTP/1.0).
     public static func stream(
         contentLength: Int? = nil,
         _ write: @escaping @Sendable (any ResponseBodyWriter) async throws -> Void
     ) -> ResponseBody {
-        ResponseBody(storage: .stream(write), contentLength: contentLength)
+        ResponseBody(storage: .stream(write), contentLength: contentLength.flatMap { $0 >= 0 ? $0 : nil })
     }
 
     private init(storage: Storage, contentLength: Int?) {

@@ -68,12 +68,7 @@ package enum DecimalDigits {
     /// the fields of a timestamp.
     @inlinable
     package static func append(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
-        var digits = 1
-        var limit: UInt64 = 10
-        while digits < 20, value >= limit {
-            digits += 1
-            limit = limit &* 10
-        }
+        let digits = Self.count(value)
         for _ in digits..<max(width, digits) {
             bytes.append(UInt8(ascii: "0"))
         }
@@ -108,5 +103,21 @@ package enum DecimalDigits {
             place /= 10
             if trimmingZeros && fraction == 0 { return }
         }
+    }
+}
+
+/// A byte as two uppercase hexadecimal digits, for the escapes that spell bytes out: `%FF` in a
+/// request target, `\xFF` in gunicorn's text access line.
+package enum HexDigits {
+    /// Appends `byte`'s two digits, high first.
+    @inlinable
+    package static func append(_ byte: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(Self.digit(byte >> 4))
+        bytes.append(Self.digit(byte & 0x0F))
+    }
+
+    @inlinable
+    static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "A") &+ (nibble &- 10)
     }
 }

@@ -172,10 +172,11 @@ extension AccessRecord {
     }
 
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
         for byte in text.utf8 {
             if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(UInt8(ascii: "x"))
+                HexDigits.append(byte, to: &bytes)
             } else {
                 bytes.append(byte)
             }

@@ -56,6 +56,9 @@ struct ResponseTests {
             try await writer.write("thrée")
         }
         #expect(body.contentLength == nil, "sent chunked")
+        // A negative declared length would be written as no number at all: it counts as none.
+        #expect(ResponseBody.stream(contentLength: -1) { _ in }.contentLength == nil)
+        #expect(ResponseBody.stream(contentLength: 0) { _ in }.contentLength == 0)
         #expect(Self.bytes(body) == nil)
         #expect(try await Self.streamed(body) == ["one,", "two,", "thrée"])
         let declared = ResponseBody.stream(contentLength: 5) { writer in try await writer.write("12345") }

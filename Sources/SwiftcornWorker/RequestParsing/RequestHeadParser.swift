@@ -1,4 +1,5 @@
 import HTTPTypes
+import SwiftcornFormat
 
 /// Reads a complete request head, CRLF-terminated lines ending in an empty one, into a
 /// ``ParsedRequestHead``, or the status it must be refused with.
@@ -46,8 +47,9 @@ struct RequestHeadParser {
     }
 
     /// Fields a trailer may not carry (RFC 9110, 6.5.1): framing, routing, request modifiers,
-    /// authentication and content format. Sent there, a field the head lacked could be read by
-    /// a recipient that merges trailers into the head as if it had framed or routed the request.
+    /// authentication and content format. The server drops trailers rather than pass them on,
+    /// so none of these could act; a message that sends them is refused as gunicorn's and
+    /// llhttp's request vectors expect, so an attempt to frame or route by trailer is on the record.
     static func isForbiddenInTrailers(_ name: UnsafeRawBufferPointer) -> Bool {
         Self.forbiddenInTrailers.contains { HTTPByteClass.equalsIgnoringCase(name, $0) }
     }
@@ -244,19 +246,20 @@ extension RequestHeadParser {
 
     /// The target as text. Bytes that are not UTF-8 would become U+FFFD and be lost, so a target
     /// holding any is percent-encoded byte for byte above 0x7F: the app, the access record and a
-    /// reader of the log can recover exactly what the client sent.
+    /// reader of the log get each byte's value (as they would had the client encoded it; a
+    /// literal `%FF` from the client reads the same).
     static func targetText(_ target: UnsafeRawBufferPointer) -> String {
         // The common case: ASCII, which is UTF-8.
         guard target.contains(where: { $0 >= 0x80 }) else { return String(decoding: target, as: UTF8.self) }
         if let text = String(validating: target, as: UTF8.self) { return text }
-        let hex = Array("0123456789ABCDEF".utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(target.count * 3)
         for byte in target {
             if byte < 0x80 {
                 bytes.append(byte)
             } else {
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                bytes.append(UInt8(ascii: "%"))
+                HexDigits.append(byte, to: &bytes)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
